@@ -1,0 +1,121 @@
+// Board profiles: the Espruino boards lorakit builds for, with their memory
+// (JsVars: 13-byte blocks on these builds; ESPRUINO.md's table) and how the
+// LoRa modem is wired. One source of truth for the build, flash and the simulator.
+
+export type ModemType = 'rn2483' | 'rak3172';
+
+export interface BoardProfile {
+  id: BoardId;
+  /** The board name the espruino CLI and Web IDE use (`BOARD` in process.env). */
+  espruinoBoard: string;
+  jsVars: number;
+  /** The modem this board carries by default in lorakit's reference wiring. */
+  modem: ModemType;
+  /** UART the modem is on, and its pins (TX from the board, RX into the board). */
+  modemSerial: string;
+  modemTx: string;
+  modemRx: string;
+  /** Modem hardware reset pin (active low), if wired. */
+  modemReset?: string;
+  /** I2C bus for sensors: SCL, SDA. */
+  i2c: { bus: string; scl: string; sda: string };
+  /** STM32 boards have setDeepSleep; nRF52 sleeps automatically. */
+  deepSleep: boolean;
+  /** Battery measurement: analog pin with divider, or NRF.getBattery(). */
+  battery: { kind: 'analog'; pin: string; divider: number } | { kind: 'nrf' };
+  chip: 'STM32F401' | 'STM32F411' | 'STM32F103' | 'NRF52832';
+}
+
+export const BOARD_IDS = ['PICO', 'WIFI', 'ORIGINAL', 'MDBT42Q', 'PUCKJS', 'PIXLJS'] as const;
+export type BoardId = (typeof BOARD_IDS)[number];
+
+export const BOARDS: Record<BoardId, BoardProfile> = {
+  PICO: {
+    id: 'PICO',
+    espruinoBoard: 'PICO_R1_3',
+    jsVars: 5100,
+    modem: 'rn2483',
+    modemSerial: 'Serial1',
+    modemTx: 'B6',
+    modemRx: 'B7',
+    modemReset: 'B3',
+    i2c: { bus: 'I2C1', scl: 'B8', sda: 'B9' },
+    deepSleep: true,
+    battery: { kind: 'analog', pin: 'A5', divider: 2 },
+    chip: 'STM32F401',
+  },
+  WIFI: {
+    id: 'WIFI',
+    espruinoBoard: 'ESPRUINOWIFI',
+    jsVars: 8190,
+    modem: 'rn2483',
+    modemSerial: 'Serial1',
+    modemTx: 'B6',
+    modemRx: 'B7',
+    modemReset: 'B3',
+    i2c: { bus: 'I2C1', scl: 'B8', sda: 'B9' },
+    deepSleep: true,
+    battery: { kind: 'analog', pin: 'A5', divider: 2 },
+    chip: 'STM32F411',
+  },
+  ORIGINAL: {
+    id: 'ORIGINAL',
+    espruinoBoard: 'ESPRUINOBOARD',
+    jsVars: 2756,
+    modem: 'rn2483',
+    modemSerial: 'Serial1',
+    modemTx: 'A9',
+    modemRx: 'A10',
+    modemReset: 'B3',
+    i2c: { bus: 'I2C1', scl: 'B6', sda: 'B7' },
+    deepSleep: true,
+    battery: { kind: 'analog', pin: 'A1', divider: 2 },
+    chip: 'STM32F103',
+  },
+  MDBT42Q: {
+    id: 'MDBT42Q',
+    espruinoBoard: 'MDBT42Q',
+    jsVars: 2950,
+    modem: 'rak3172',
+    modemSerial: 'Serial1',
+    modemTx: 'D6',
+    modemRx: 'D8',
+    modemReset: 'D11',
+    i2c: { bus: 'I2C1', scl: 'D15', sda: 'D14' },
+    deepSleep: false,
+    battery: { kind: 'nrf' },
+    chip: 'NRF52832',
+  },
+  PUCKJS: {
+    id: 'PUCKJS',
+    espruinoBoard: 'PUCKJS',
+    jsVars: 2630,
+    modem: 'rak3172',
+    modemSerial: 'Serial1',
+    modemTx: 'D1',
+    modemRx: 'D2',
+    i2c: { bus: 'I2C1', scl: 'D31', sda: 'D30' },
+    deepSleep: false,
+    battery: { kind: 'nrf' },
+    chip: 'NRF52832',
+  },
+  PIXLJS: {
+    id: 'PIXLJS',
+    espruinoBoard: 'PIXLJS',
+    jsVars: 2950,
+    modem: 'rak3172',
+    modemSerial: 'Serial1',
+    modemTx: 'D1',
+    modemRx: 'D0',
+    i2c: { bus: 'I2C1', scl: 'A5', sda: 'A4' },
+    deepSleep: false,
+    battery: { kind: 'nrf' },
+    chip: 'NRF52832',
+  },
+};
+
+/** The board profile for a name given on the command line (case-insensitive), or undefined. */
+export function findBoard(name: string): BoardProfile | undefined {
+  const id = name.toUpperCase() as BoardId;
+  return (BOARD_IDS as readonly string[]).includes(id) ? BOARDS[id] : undefined;
+}

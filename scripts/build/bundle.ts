@@ -1,0 +1,72 @@
+// Bundling: one firmware app + its board binding → one ES2022 script (esbuild),
+// which lower.ts then turns into Espruino's subset.
+import { build } from 'esbuild';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BoardProfile } from './boards.ts';
+
+/** Placeholder for Espruino's global require while esbuild bundles. */
+export const ESPRUINO_REQUIRE = '__lorakit_espruino_require__';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const APPS_DIR = join(ROOT, 'firmware', 'apps');
+
+/** The firmware apps: every `firmware/apps/<name>.ts`. */
+export function listApps(): string[] {
+  return readdirSync(APPS_DIR)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
+
+export function appEntry(app: string): string {
+  const file = join(APPS_DIR, `${app}.ts`);
+  if (!existsSync(file)) throw new Error(`unknown app "${app}" (apps: ${listApps().join(', ')})`);
+  return file;
+}
+
+/**
+ * The generated entry: on a board it binds the HAL to Espruino globals and starts
+ * the app; inside the simulator (which defines `__lorakit_host` before loading the
+ * very same file) it hands the app to the host instead.
+ */
+export function entrySource(entryFile: string, board: BoardProfile, extra = ''): string {
+  const wiring = {
+    modemSerial: board.modemSerial,
+    modemTx: board.modemTx,
+    modemRx: board.modemRx,
+    modemReset: board.modemReset,
+    i2c: board.i2c,
+    deepSleep: board.deepSleep,
+    battery: board.battery,
+  };
+  return [
+    `import { app } from ${JSON.stringify(entryFile)};`,
+    `import { createEspruinoHal } from ${JSON.stringify(join(ROOT, 'firmware/boards/espruino.ts'))};`,
+    extra,
+    `const board = ${JSON.stringify({ id: board.id, modem: board.modem, wiring })};`,
+    `if (typeof __lorakit_host !== "undefined") __lorakit_host.register(app, board);`,
+    `else app.start(createEspruinoHal(board.wiring), board);`,
+  ].join('\n');
+}
+
+/** Bundles an entry source (resolved from the repo root) into one IIFE script. */
+export async function bundleEntry(source: string, name: string): Promise<string> {
+  const result = await build({
+    stdin: { contents: source, resolveDir: ROOT, sourcefile: `${name}.entry.ts`, loader: 'ts' },
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'neutral',
+    target: 'es2022',
+    charset: 'utf8',
+    legalComments: 'none',
+    logLevel: 'silent',
+    tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } },
+    // Espruino's own require("Storage") must reach the board untouched: hide it from
+    // esbuild's module resolution here; lower.ts renames it back.
+    define: { 'process.env.NODE_ENV': '"production"', require: ESPRUINO_REQUIRE },
+  });
+  return result.outputFiles[0].text;
+}
