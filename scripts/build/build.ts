@@ -33,7 +33,10 @@ export interface BundleReport {
   file: string;
   bytes: number;
   functions: number;
+  /** Estimated JsVars at load, executed from Storage (size.ts states the rule). */
   jsVars: number;
+  /** The same if uploaded to RAM instead. */
+  ramJsVars: number;
   boardJsVars: number;
   share: number;
   maxShare: number;
@@ -94,6 +97,7 @@ export async function buildApps(opts: BuildOptions): Promise<BundleReport[]> {
       bytes: Buffer.byteLength(code, 'utf8'),
       functions: est.functions,
       jsVars: est.jsVars,
+      ramJsVars: est.ramJsVars,
       boardJsVars: board.jsVars,
       share,
       maxShare,
@@ -104,7 +108,7 @@ export async function buildApps(opts: BuildOptions): Promise<BundleReport[]> {
 }
 
 export function formatSizeTable(reports: BundleReport[]): string {
-  const head = ['app', 'board', 'bytes', 'functions', 'est. JsVars', 'board JsVars', 'share', 'budget'];
+  const head = ['app', 'board', 'bytes', 'functions', 'JsVars (flash)', 'board JsVars', 'share', 'budget', 'JsVars if in RAM'];
   const rows = reports.map((r) => [
     r.app,
     r.board,
@@ -114,8 +118,9 @@ export function formatSizeTable(reports: BundleReport[]): string {
     String(r.boardJsVars),
     `${(r.share * 100).toFixed(1)}%`,
     r.ok ? `ok (<= ${Math.round(r.maxShare * 100)}%)` : `OVER ${Math.round(r.maxShare * 100)}%`,
+    `${r.ramJsVars} (${((r.ramJsVars / r.boardJsVars) * 100).toFixed(0)}%)`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 || i === 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
 }
