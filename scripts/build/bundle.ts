@@ -41,13 +41,15 @@ export function entrySource(entryFile: string, board: BoardProfile, extra = ''):
     deepSleep: board.deepSleep,
     battery: board.battery,
   };
+  const modem = board.modem === 'rn2483' ? ['createRn2483', 'rn2483'] : ['createRak3172', 'rak3172'];
   return [
     `import { app } from ${JSON.stringify(entryFile)};`,
     `import { createEspruinoHal } from ${JSON.stringify(join(ROOT, 'firmware/boards/espruino.ts'))};`,
+    `import { ${modem[0]} as createModem } from ${JSON.stringify(join(ROOT, `firmware/radio/${modem[1]}.ts`))};`,
     extra,
     `const board = ${JSON.stringify({ id: board.id, modem: board.modem, wiring })};`,
-    `if (typeof __lorakit_host !== "undefined") __lorakit_host.register(app, board);`,
-    `else app.start(createEspruinoHal(board.wiring), board);`,
+    `if (typeof __lorakit_host !== "undefined") __lorakit_host.register(app, board, createModem);`,
+    `else app.start(createEspruinoHal(board.wiring), board, createModem);`,
   ].join('\n');
 }
 

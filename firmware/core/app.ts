@@ -1,0 +1,78 @@
+// defineApp: turns an app definition into what a bundle exports. On a board the
+// generated entry calls `start`; the simulator calls `create` with per-node
+// settings (keys, intervals) on virtual hardware.
+import type { Hal } from '../hal.ts';
+import { createNode, type LoraNode } from './node.ts';
+import type { Activation, AppDefinition, ModemFactory, NodeSettings } from './types.ts';
+
+/** Per-device settings that may come from outside the bundle (Storage "lorakit.json", or the simulator). */
+export interface SettingsOverride {
+  activation?: Activation;
+  dataRate?: number;
+  adr?: boolean;
+  intervalS?: number;
+  confirmed?: boolean;
+  enforceDutyCycle?: boolean;
+  queueCapacity?: number;
+}
+
+/** Storage file with the device's own keys, so secrets need not live in the bundle. */
+export const DEVICE_FILE = 'lorakit.json';
+
+export interface FirmwareApp {
+  name: string;
+  definition: AppDefinition;
+  create(hal: Hal, makeModem: ModemFactory, override?: SettingsOverride): LoraNode;
+  start(hal: Hal, board: unknown, makeModem: ModemFactory): LoraNode;
+}
+
+export function withSettings(def: AppDefinition, o: SettingsOverride | undefined): AppDefinition {
+  if (!o) return def;
+  const s = def.settings;
+  const merged: NodeSettings = {
+    region: s.region,
+    activation: o.activation !== undefined ? o.activation : s.activation,
+    dataRate: o.dataRate !== undefined ? o.dataRate : s.dataRate,
+    adr: o.adr !== undefined ? o.adr : s.adr,
+    intervalS: o.intervalS !== undefined ? o.intervalS : s.intervalS,
+    confirmed: o.confirmed !== undefined ? o.confirmed : s.confirmed,
+    alarmConfirmed: s.alarmConfirmed,
+    thresholds: s.thresholds,
+    fairUse: s.fairUse,
+    enforceDutyCycle: o.enforceDutyCycle !== undefined ? o.enforceDutyCycle : s.enforceDutyCycle,
+    queueCapacity: o.queueCapacity !== undefined ? o.queueCapacity : s.queueCapacity,
+    modem: s.modem,
+  };
+  return {
+    name: def.name,
+    codec: def.codec,
+    settings: merged,
+    createSensors: def.createSensors,
+    alarm: def.alarm,
+    applyCommand: def.applyCommand,
+  };
+}
+
+function readDeviceFile(hal: Hal): SettingsOverride | undefined {
+  const raw = hal.storage.read(DEVICE_FILE);
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw) as SettingsOverride;
+  } catch (e) {
+    hal.log('lorakit.json is not valid JSON: using the built-in settings');
+    return undefined;
+  }
+}
+
+export function defineApp(def: AppDefinition): FirmwareApp {
+  return {
+    name: def.name,
+    definition: def,
+    create: (hal, makeModem, override) => createNode(hal, withSettings(def, override), makeModem),
+    start(hal, _board, makeModem) {
+      const node = createNode(hal, withSettings(def, readDeviceFile(hal)), makeModem);
+      node.start();
+      return node;
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// Joining (OTAA) or activating (ABP) the session, within LoRaWAN 1.0.4 §7's join
+// back-off and the duty-cycle ledger, with randomised retry times.
+import type { Hal } from '../hal.ts';
+import type { JoinOutcome, Modem } from '../radio/modem.ts';
+import { createJoinBackoff } from '../lorawan/joinbackoff.ts';
+import { drTimeOnAir } from '../lorawan/region.ts';
+import { MODE_OTAA, type Persist } from './persist.ts';
+import type { NodeSettings, NodeStats } from './types.ts';
+
+/** A join-request is 23 bytes on air (MHDR, JoinEUI, DevEUI, DevNonce, MIC). */
+const JOIN_REQUEST_BYTES = 23;
+/** Random wait before a retry, after the back-off allows one. */
+const RETRY_MIN_MS = 20000;
+const RETRY_MAX_MS = 60000;
+
+export interface JoinHooks {
+  /** Earliest start >= now that the duty-cycle ledger allows for `air` ms (-1: never). */
+  earliest(now: number, air: number): number;
+  record(t: number, air: number): void;
+  joined(): void;
+}
+
+export interface Joiner {
+  start(): void;
+  joins(): number;
+  attempts(): number;
+}
+
+export function createJoiner(hal: Hal, s: NodeSettings, modem: Modem, persist: Persist, stats: NodeStats, hooks: JoinHooks): Joiner {
+  const backoff = createJoinBackoff(hal.now(), 24, RETRY_MIN_MS, RETRY_MAX_MS);
+  const st = { timer: -1, inFlight: false, joins: 0, attempts: 0 };
+  const rnd = (): number => (hal.random() % 1000000) / 1000000;
+  const air = (): number => drTimeOnAir(s.region, s.dataRate, JOIN_REQUEST_BYTES, true);
+
+  function later(ms: number): void {
+    if (st.timer >= 0) hal.clearTimeout(st.timer);
+    st.timer = hal.setTimeout(attempt, ms > 0 ? ms : 0);
+  }
+
+  function done(o: JoinOutcome): void {
+    st.inFlight = false;
+    const k = o.kind;
+    if (k === 'joined') {
+      st.joins++;
+      if (s.activation.mode === 'otaa') persist.saveSession(MODE_OTAA, 0, null, null);
+      modem.close();
+      hooks.joined();
+    } else if (k === 'join-failed') later(backoff.next(hal.now(), air(), rnd) - hal.now());
+    else if (o.kind === 'duty-cycle-wait') later(o.ms > 1000 ? o.ms : 30000);
+    else if (k === 'busy') later(5000);
+    else {
+      stats.modemResets++;
+      modem.reset(() => later(backoff.next(hal.now(), air(), rnd) - hal.now()));
+    }
+  }
+
+  function attempt(): void {
+    st.timer = -1;
+    if (st.inFlight || modem.joined()) {
+      if (modem.joined()) hooks.joined();
+      return;
+    }
+    const a = s.activation;
+    if (a.mode === 'abp') {
+      st.inFlight = true;
+      st.attempts++;
+      const fcnt = persist.nextFCntUp();
+      modem.join({ mode: 'abp', devAddr: a.devAddr, nwkSKey: a.nwkSKey, appSKey: a.appSKey, fCntUp: fcnt < 0 ? 0 : fcnt, fCntDown: persist.load().fcntDown }, done);
+      return;
+    }
+    const now = hal.now();
+    const t = air();
+    let at = backoff.earliest(now, t);
+    if (at >= 0) {
+      const l = hooks.earliest(at, t);
+      at = l >= 0 ? l : -1;
+    }
+    if (at < 0) {
+      later(3600000);
+      return;
+    }
+    if (at > now) {
+      later(at - now);
+      return;
+    }
+    backoff.record(now, t);
+    hooks.record(now, t);
+    st.inFlight = true;
+    st.attempts++;
+    modem.join({ mode: 'otaa', devEui: a.devEui, joinEui: a.joinEui, appKey: a.appKey }, done);
+  }
+
+  return {
+    start: () => {
+      if (!st.inFlight) later(0);
+    },
+    joins: () => st.joins,
+    attempts: () => st.attempts,
+  };
+}

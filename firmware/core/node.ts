@@ -1,0 +1,273 @@
+// The sensor node: samples its sensors, queues readings, and plans every uplink at
+// the earliest time the duty-cycle ledger, the fair-use budget and the join
+// back-off allow; while blocked it batches queued samples into one frame up to the
+// payload limit of the current data rate. Alarms jump the queue (and may go
+// confirmed); failed sends retry with exponential back-off and jitter; a modem that
+// faults is reset. Between tasks the node sleeps. No module-level state: every
+// node is an object made here, so the simulator can run thousands from one bundle.
+import type { Hal } from '../hal.ts';
+import type { Modem, TxOutcome } from '../radio/modem.ts';
+import type { CUplink, Readings } from '../../codecs/device/types.ts';
+import { encodeBatch, encodeUplink, BATCH_MAX } from '../../codecs/device/encoder.ts';
+import { createDutyCycleLedger } from '../lorawan/dutycycle.ts';
+import { createFairUseBudget } from '../lorawan/fairuse.ts';
+import { channelFrequency, drTimeOnAir, maxAppPayload } from '../lorawan/region.ts';
+import { phyPayloadBytes } from '../lorawan/airtime.ts';
+import { createPersist, MODE_ABP, MODE_OTAA, type Persist } from './persist.ts';
+import { packSample, unpackSample, type Sample } from './samples.ts';
+import { createJoiner } from './join.ts';
+import { applyDownlink } from './downlink.ts';
+import type { AppDefinition, ModemFactory, NodeStats } from './types.ts';
+
+/** Retry back-off: 15 s doubling to 1 h, plus up to 50% jitter. */
+const RETRY_BASE_MS = 15000;
+const RETRY_MAX_MS = 3600000;
+/** A send that has not called back after this long is abandoned and the modem reset. */
+const SEND_STUCK_MS = 180000;
+
+export interface LoraNode {
+  start(): void;
+  stats(): NodeStats;
+  persist: Persist;
+  modem: Modem;
+}
+
+function newStats(): NodeStats {
+  return { samples: 0, uplinks: 0, samplesSent: 0, alarms: 0, joins: 0, joinAttempts: 0, downlinks: 0, configApplied: 0, downlinksRejected: 0, dutyCycleWaits: 0, retries: 0, modemResets: 0, drops: 0 };
+}
+
+export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory): LoraNode {
+  const s = app.settings;
+  const stats = newStats();
+  const up: CUplink = app.codec.up[app.codec.up.length - 1];
+  const persist = createPersist(hal, {
+    queueCapacity: s.queueCapacity,
+    config: { intervalS: s.intervalS, confirmed: s.confirmed, thresholds: s.thresholds },
+  });
+  const modem = makeModem(hal, s.modem);
+  const sensors = app.createSensors(hal);
+  const region = s.region;
+  const ledgerFreq = channelFrequency(region, 0);
+  const ledger = s.enforceDutyCycle && region.subBands.length > 0 ? createDutyCycleLedger(region, 32) : null;
+  const fair = s.fairUse && s.fairUse.enabled ? createFairUseBudget(s.fairUse) : null;
+  const st = {
+    sampleTimer: -1,
+    uplinkTimer: -1,
+    sending: false,
+    sendStarted: 0,
+    failures: 0,
+    retryAt: 0,
+    urgent: false,
+    maxBatch: BATCH_MAX,
+  };
+
+  const dr = (): number => {
+    const d = modem.dataRate();
+    return d >= 0 ? d : s.dataRate;
+  };
+  const airtime = (appBytes: number): number => drTimeOnAir(region, dr(), phyPayloadBytes(appBytes, 0), true);
+
+  /** Earliest start of an uplink of `air` ms: duty cycle, fair use and retry back-off. */
+  function earliestUplink(now: number, air: number): number {
+    let t = now > st.retryAt ? now : st.retryAt;
+    if (ledger) {
+      const l = ledger.earliest(t, ledgerFreq, air);
+      if (l < 0) return -1;
+      t = l;
+    }
+    if (fair) {
+      const f = fair.earliestUplink(t, air);
+      if (f < 0) return -1;
+      t = f;
+    }
+    return t;
+  }
+
+  const joiner = createJoiner(hal, s, modem, persist, stats, {
+    earliest: (now, air) => (ledger ? ledger.earliest(now, ledgerFreq, air) : now),
+    record: (t, air) => {
+      if (ledger) ledger.record(t, ledgerFreq, air);
+    },
+    joined: () => {
+      st.failures = 0;
+      plan();
+    },
+  });
+
+  function scheduleSample(): void {
+    if (st.sampleTimer >= 0) hal.clearTimeout(st.sampleTimer);
+    st.sampleTimer = hal.setTimeout(sample, persist.config().intervalS * 1000);
+  }
+
+  function sample(): void {
+    st.sampleTimer = -1;
+    scheduleSample();
+    // a send that never finished: abandon it and reset the modem
+    if (st.sending && hal.now() - st.sendStarted > SEND_STUCK_MS) {
+      st.sending = false;
+      resetModem();
+    }
+    sensors.read((r: Readings) => {
+      stats.samples++;
+      if (app.alarm && app.alarm(r, persist.config().thresholds)) {
+        st.urgent = true;
+        stats.alarms++;
+      }
+      const before = persist.stats().drops;
+      persist.queuePush(packSample(up, hal.now() / 1000, r));
+      stats.drops += persist.stats().drops - before;
+      plan();
+    });
+  }
+
+  /** The frame for the oldest queued samples that fit the current data rate: [bytes, count, port]. */
+  function buildFrame(now: number): { bytes: Uint8Array; count: number; port: number } | null {
+    const limit = maxAppPayload(region, dr(), 0, region.defaultUplinkDwell);
+    const queued = persist.queueLength();
+    let n = queued < st.maxBatch ? queued : st.maxBatch;
+    if (up.bport === 0 && n > 1) n = 1;
+    const packed = persist.queuePeek(n);
+    const samples: Sample[] = [];
+    for (let i = 0; i < packed.length; i++) {
+      const x = unpackSample(up, packed[i]);
+      if (x) samples.push(x);
+    }
+    if (samples.length < packed.length) {
+      // an unreadable queued sample (flash corruption): drop it and carry on
+      persist.queueDrop(packed.length);
+      return null;
+    }
+    while (n > 0) {
+      let bytes: Uint8Array;
+      if (n === 1) bytes = encodeUplink(up, samples[0].readings);
+      else {
+        const rs: Readings[] = [];
+        const ages: number[] = [];
+        for (let i = 0; i < n; i++) {
+          rs.push(samples[i].readings);
+          const age = now / 1000 - samples[i].tS;
+          ages.push(age > 0 ? age : 0);
+        }
+        bytes = encodeBatch(up, rs, ages);
+      }
+      if (bytes.length <= limit) return { bytes: bytes, count: n, port: n === 1 ? up.port : up.bport };
+      n = n > 8 ? n - 4 : n - 1;
+    }
+    return null;
+  }
+
+  /** Plans the next uplink: now if allowed, else a timer at the earliest allowed time. */
+  function plan(): void {
+    if (st.uplinkTimer >= 0) hal.clearTimeout(st.uplinkTimer);
+    st.uplinkTimer = -1;
+    if (st.sending || !modem.joined() || persist.queueLength() === 0) return;
+    const now = hal.now();
+    const frame = buildFrame(now);
+    if (!frame) {
+      if (persist.queueLength() > 0) st.uplinkTimer = hal.setTimeout(plan, 1000);
+      return;
+    }
+    const at = earliestUplink(now, airtime(frame.bytes.length));
+    if (at < 0) {
+      // larger than a whole window's budget: send fewer samples per frame
+      st.maxBatch = frame.count > 1 ? frame.count >> 1 : 1;
+      st.uplinkTimer = hal.setTimeout(plan, RETRY_BASE_MS);
+      return;
+    }
+    if (at > now) {
+      stats.dutyCycleWaits++;
+      st.uplinkTimer = hal.setTimeout(plan, at - now);
+      return;
+    }
+    send(frame.bytes, frame.count, frame.port, now);
+  }
+
+  function send(bytes: Uint8Array, count: number, port: number, now: number): void {
+    const confirmed = st.urgent ? s.alarmConfirmed : persist.config().confirmed;
+    const air = airtime(bytes.length);
+    st.sending = true;
+    st.sendStarted = now;
+    persist.nextFCntUp();
+    modem.send(port, bytes, confirmed, (o: TxOutcome) => {
+      if (!st.sending) return;
+      st.sending = false;
+      outcome(o, count, air, now);
+    });
+  }
+
+  function retryLater(): void {
+    stats.retries++;
+    st.failures++;
+    let d = RETRY_BASE_MS * Math.pow(2, st.failures - 1);
+    if (d > RETRY_MAX_MS) d = RETRY_MAX_MS;
+    st.retryAt = hal.now() + d + Math.floor((hal.random() % 1000) * d * 0.0005);
+    plan();
+  }
+
+  function resetModem(): void {
+    stats.modemResets++;
+    modem.reset(() => joiner.start());
+  }
+
+  function outcome(o: TxOutcome, count: number, air: number, startedAt: number): void {
+    const k = o.kind;
+    const onAir = k === 'sent' || k === 'delivered' || k === 'downlink' || k === 'no-ack';
+    if (onAir) {
+      if (ledger) ledger.record(startedAt, ledgerFreq, air);
+      if (fair) fair.recordUplink(startedAt, air);
+      stats.uplinks++;
+    }
+    if (k === 'sent' || k === 'delivered' || k === 'downlink') {
+      persist.queueDrop(count);
+      stats.samplesSent += count;
+      st.urgent = false;
+      st.failures = 0;
+      st.retryAt = 0;
+      st.maxBatch = BATCH_MAX;
+      if (o.kind === 'downlink') {
+        if (fair) fair.recordDownlink(hal.now());
+        const before = persist.config().intervalS;
+        applyDownlink(hal, app, persist, stats, o.port, o.data);
+        if (persist.config().intervalS !== before) scheduleSample();
+      }
+      persist.flush();
+      modem.close();
+      plan();
+    } else if (k === 'no-ack' || k === 'busy') retryLater();
+    else if (o.kind === 'duty-cycle-wait') {
+      stats.dutyCycleWaits++;
+      st.retryAt = hal.now() + (o.ms > 1000 ? o.ms : 30000);
+      plan();
+    } else if (k === 'invalid-length') {
+      st.maxBatch = count > 1 ? count >> 1 : 1;
+      if (count === 1) persist.queueDrop(1);
+      plan();
+    } else if (k === 'not-joined' || k === 'rejoin-needed') joiner.start();
+    else {
+      // fault or invalid-param: the modem is in a bad state
+      st.failures++;
+      resetModem();
+    }
+  }
+
+  return {
+    persist: persist,
+    modem: modem,
+    stats: () => {
+      stats.joins = joiner.joins();
+      stats.joinAttempts = joiner.attempts();
+      return stats;
+    },
+    start() {
+      const loaded = persist.load();
+      hal.watchdog(20);
+      if (s.activation.mode === 'abp' && loaded.session.mode !== MODE_ABP) persist.saveSession(MODE_ABP, parseInt(s.activation.devAddr, 16), null, null);
+      if (s.activation.mode === 'otaa' && loaded.session.mode !== MODE_OTAA) persist.saveSession(MODE_OTAA, 0, null, null);
+      scheduleSample();
+      modem.init((o) => {
+        if (o.kind !== 'ok') resetModem();
+        else joiner.start();
+      });
+    },
+  };
+}
