@@ -1,0 +1,181 @@
+// The queue of samples awaiting uplink (device profile), persisted rarely.
+//
+// RAM holds a bounded ring of samples (oldest dropped first when full; drops counted).
+// Flash holds an *image*: the whole queue as it was at the last commit, in a slot pair.
+// A commit happens only when
+//   - `saveEvery` samples that are not in the image are waiting (backlog grows), or
+//   - `saveEvery` samples of the image have left the queue (sent or dropped), or the
+//     queue has emptied while the image still holds samples (backlog drained), or
+//   - `flush()` is called (the scheduler calls it before a long sleep).
+// So a node whose samples leave the queue at the next uplink writes nothing at all,
+// and an outage costs about two writes per `saveEvery` samples.
+// On a power cut the queue comes back as the image: samples pushed after the last commit
+// are lost (`atRisk()`, always < saveEvery), and samples sent after it come back once
+// more (`stale()`, at-least-once delivery).
+import type { ByteReader, SlotPair } from './persist-record.ts';
+import { getBytes, getU16, getU32, getU8, newReader, newWriter, putBytes, putU16, putU32, putU8 } from './persist-record.ts';
+
+/** Longest sample in bytes. */
+export const SAMPLE_MAX_BYTES = 255;
+
+export interface SampleQueue {
+  /** Restores the image; true when a committed queue was found. */
+  load(notes: (line: string) => void): boolean;
+  /** Appends a copy of `sample` (1..255 bytes, each an integer 0..255); false when rejected. */
+  push(sample: Uint8Array | number[]): boolean;
+  /** Copies of the oldest `n` samples (fewer if the queue is shorter). */
+  peek(n: number): Uint8Array[];
+  /** Removes the oldest `n` samples (after they were sent); returns how many were removed. */
+  drop(n: number): number;
+  length(): number;
+  /** Commits the queue if it differs from the image; false if that write failed. */
+  flush(): boolean;
+  /** Samples dropped because the queue was full (persisted with each commit). */
+  drops(): number;
+  /** Samples a power cut now would lose (pushed since the last commit). */
+  atRisk(): number;
+  /** Samples a power cut now would bring back although they already left the queue. */
+  stale(): number;
+}
+
+/** Converts a sample to a private Uint8Array, or null when it is not 1..255 bytes of 0..255. */
+function toBytes(sample: Uint8Array | number[]): Uint8Array | null {
+  if (sample === null || typeof sample !== 'object') return null;
+  const n = sample.length;
+  if (typeof n !== 'number' || n < 1 || n > SAMPLE_MAX_BYTES) return null;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const b = sample[i];
+    if (typeof b !== 'number' || !(b >= 0 && b <= 255) || b !== Math.floor(b)) return null;
+    out[i] = b;
+  }
+  return out;
+}
+
+export function createSampleQueue(slots: SlotPair, capacity: number, saveEvery: number): SampleQueue {
+  // firstId: id of the oldest queued sample (ids count every push); img*: the committed image
+  const q = {
+    items: [] as Uint8Array[],
+    head: 0,
+    count: 0,
+    firstId: 0,
+    drops: 0,
+    imgFirst: 0,
+    imgEnd: 0,
+    imgDrops: 0,
+  };
+  for (let i = 0; i < capacity; i++) q.items.push(new Uint8Array(0));
+
+  function atRisk(): number {
+    const end = q.firstId + q.count;
+    const from = q.imgEnd > q.firstId ? q.imgEnd : q.firstId;
+    return end > from ? end - from : 0;
+  }
+
+  function stale(): number {
+    const upTo = q.imgEnd < q.firstId ? q.imgEnd : q.firstId;
+    return upTo > q.imgFirst ? upTo - q.imgFirst : 0;
+  }
+
+  function removeOldest(n: number): void {
+    for (let i = 0; i < n; i++) {
+      q.items[q.head] = new Uint8Array(0);
+      q.head = (q.head + 1) % capacity;
+    }
+    q.count -= n;
+    q.firstId += n;
+  }
+
+  function commit(): boolean {
+    const w = newWriter();
+    putU32(w, q.firstId);
+    putU32(w, q.drops);
+    putU16(w, q.count);
+    for (let i = 0; i < q.count; i++) {
+      const item = q.items[(q.head + i) % capacity];
+      putU8(w, item.length);
+      putBytes(w, item);
+    }
+    if (!slots.commit(w.s)) return false;
+    q.imgFirst = q.firstId;
+    q.imgEnd = q.firstId + q.count;
+    q.imgDrops = q.drops;
+    return true;
+  }
+
+  function decode(payload: string): { firstId: number; drops: number; items: Uint8Array[] } | null {
+    const r: ByteReader = newReader(payload);
+    const firstId = getU32(r);
+    const drops = getU32(r);
+    const n = getU16(r);
+    const items: Uint8Array[] = [];
+    for (let i = 0; i < n && !r.bad; i++) {
+      const len = getU8(r);
+      if (len < 1) return null;
+      items.push(getBytes(r, len));
+    }
+    if (r.bad || r.p !== payload.length) return null;
+    return { firstId: firstId, drops: drops, items: items };
+  }
+
+  return {
+    load: function (notes: (line: string) => void): boolean {
+      const img = slots.load(decode, notes);
+      q.head = 0;
+      q.count = 0;
+      q.firstId = 0;
+      q.drops = 0;
+      q.imgFirst = 0;
+      q.imgEnd = 0;
+      q.imgDrops = 0;
+      if (img === null) return false;
+      // a smaller capacity than when the image was written keeps the newest samples
+      const skip = img.items.length > capacity ? img.items.length - capacity : 0;
+      for (let i = skip; i < img.items.length; i++) q.items[i - skip] = img.items[i];
+      q.count = img.items.length - skip;
+      q.imgFirst = img.firstId;
+      q.imgEnd = img.firstId + img.items.length;
+      q.firstId = q.imgEnd - q.count;
+      q.drops = img.drops + skip;
+      q.imgDrops = img.drops;
+      return true;
+    },
+    push: function (sample: Uint8Array | number[]): boolean {
+      const bytes = toBytes(sample);
+      if (bytes === null) return false;
+      if (q.count === capacity) {
+        removeOldest(1);
+        q.drops++;
+      }
+      q.items[(q.head + q.count) % capacity] = bytes;
+      q.count++;
+      if (atRisk() >= saveEvery) commit();
+      return true;
+    },
+    peek: function (n: number): Uint8Array[] {
+      const out: Uint8Array[] = [];
+      for (let i = 0; i < n && i < q.count; i++) out.push(new Uint8Array(q.items[(q.head + i) % capacity]));
+      return out;
+    },
+    drop: function (n: number): number {
+      let k = typeof n === 'number' && n > 0 ? Math.floor(n) : 0;
+      if (k > q.count) k = q.count;
+      if (k === 0) return 0;
+      removeOldest(k);
+      if (stale() >= saveEvery || (q.count === 0 && q.imgEnd > q.imgFirst)) commit();
+      return k;
+    },
+    length: function (): number {
+      return q.count;
+    },
+    flush: function (): boolean {
+      if (atRisk() === 0 && stale() === 0 && q.drops === q.imgDrops) return true;
+      return commit();
+    },
+    drops: function (): number {
+      return q.drops;
+    },
+    atRisk: atRisk,
+    stale: stale,
+  };
+}
