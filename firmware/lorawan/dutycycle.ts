@@ -1,0 +1,80 @@
+// Duty-cycle ledger: per sub-band sliding one-hour windows (ETSI EN 300 220-2 §4.2.3:
+// duty cycle = on-time over a one-hour observation period, per sub-band) plus the
+// aggregated limit the network sets with DutyCycleReq (TS001 §5.3: 1/2^MaxDCycle over
+// all channels, enforced here over the same one-hour sliding window).
+import { isWhole } from './airtime.ts';
+import { subBandIndex, type Region } from './region.ts';
+import { createAirtimeWindow, type AirtimeWindow } from './window.ts';
+
+/** The ETSI observation period. */
+export const DUTY_CYCLE_WINDOW_MS = 3600000;
+
+export interface DutyCycleLedger {
+  /** Records a transmission on `freqHz` starting at `tMs` lasting `airtimeMs`. */
+  record(tMs: number, freqHz: number, airtimeMs: number): void;
+  /**
+   * Earliest start >= tMs (whole ms) of a transmission of `airtimeMs` on `freqHz` that keeps
+   * every sub-band and the aggregated limit within budget, and does not overlap the last
+   * recorded transmission. -1 when never possible (frequency outside every sub-band, or
+   * a frame longer than a whole window's budget).
+   */
+  earliest(tMs: number, freqHz: number, airtimeMs: number): number;
+  /** Sets the aggregated duty cycle 1/2^maxDCycle (0 = no aggregated limit). False when out of range 0..15. */
+  setAggregatedDutyCycle(maxDCycle: number): boolean;
+  /** The current MaxDCycle (0 = none). */
+  aggregatedDutyCycle(): number;
+  /** Airtime (ms) counted on the sub-band of `freqHz` in the hour before `tMs` (-1 outside every sub-band). */
+  usedInWindow(tMs: number, freqHz: number): number;
+}
+
+/** A ledger for `region` holding at most `capacity` records per sub-band (and as many for the aggregate). */
+export function createDutyCycleLedger(region: Region, capacity: number): DutyCycleLedger {
+  const bands: AirtimeWindow[] = [];
+  for (let i = 0; i < region.subBands.length; i++) bands.push(createAirtimeWindow(capacity, DUTY_CYCLE_WINDOW_MS));
+  const all = createAirtimeWindow(capacity, DUTY_CYCLE_WINDOW_MS);
+  let maxDCycle = 0;
+
+  return {
+    record: function (tMs: number, freqHz: number, airtimeMs: number): void {
+      const b = subBandIndex(region, freqHz);
+      if (b >= 0) bands[b].record(tMs, airtimeMs);
+      all.record(tMs, airtimeMs);
+    },
+    earliest: function (tMs: number, freqHz: number, airtimeMs: number): number {
+      const b = subBandIndex(region, freqHz);
+      if (b < 0 || !(airtimeMs >= 0)) return -1;
+      // never overlap the radio's previous transmission, whatever its sub-band
+      let t = all.earliest(tMs, airtimeMs, Infinity);
+      if (t < 0) return -1;
+      const dc = region.subBands[b].dutyCycle;
+      if (dc > 0) {
+        t = bands[b].earliest(t, airtimeMs, dc * DUTY_CYCLE_WINDOW_MS);
+        if (t < 0) return -1;
+      }
+      if (maxDCycle > 0) {
+        t = all.earliest(t, airtimeMs, DUTY_CYCLE_WINDOW_MS / Math.pow(2, maxDCycle));
+      }
+      return t;
+    },
+    setAggregatedDutyCycle: function (n: number): boolean {
+      if (!isWhole(n) || n < 0 || n > 15) return false;
+      maxDCycle = n;
+      return true;
+    },
+    aggregatedDutyCycle: function (): number {
+      return maxDCycle;
+    },
+    usedInWindow: function (tMs: number, freqHz: number): number {
+      const b = subBandIndex(region, freqHz);
+      return b < 0 ? -1 : bands[b].usedSince(tMs - DUTY_CYCLE_WINDOW_MS);
+    },
+  };
+}
+
+/**
+ * The classic per-frame off-time a sub-band imposes after one frame of `airtimeMs`
+ * (T_off = T_air / dc - T_air); 0 when the sub-band has no duty-cycle limit.
+ */
+export function offTimeMs(dutyCycle: number, airtimeMs: number): number {
+  return dutyCycle > 0 ? airtimeMs / dutyCycle - airtimeMs : 0;
+}
