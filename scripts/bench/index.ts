@@ -1,0 +1,38 @@
+// The benchmark suites of `lorakit bench [suite...]` (npm run bench). To add a
+// suite, write scripts/bench/<name>.ts exporting `suite: BenchSuite` and add one
+// line to SUITES; it is imported only when it runs.
+import type { MeasureOptions } from './harness.ts';
+
+export interface BenchContext {
+  /** Timing parameters (full, or quick for a smoke run). */
+  timing: MeasureOptions;
+  /** Prints one block of output (a heading, a table). */
+  print(text: string): void;
+}
+
+export interface BenchSuite {
+  name: string;
+  description: string;
+  run(ctx: BenchContext): Promise<void>;
+}
+
+export interface SuiteEntry {
+  name: string;
+  description: string;
+  load(): Promise<BenchSuite>;
+}
+
+export const SUITES: readonly SuiteEntry[] = [
+  {
+    name: 'codecs',
+    description: 'payload size and encode/decode speed: lorakit vs CayenneLPP, CBOR (cbor-x), JSON',
+    load: async () => (await import('./codecs.ts')).suite,
+  },
+];
+
+/** Resolves suite names (none = all); unknown names are returned separately. */
+export function selectSuites(names: readonly string[]): { suites: SuiteEntry[]; unknown: string[] } {
+  if (names.length === 0) return { suites: [...SUITES], unknown: [] };
+  const unknown = names.filter((n) => !SUITES.some((s) => s.name === n));
+  return { suites: SUITES.filter((s) => names.includes(s.name)), unknown };
+}
