@@ -1,0 +1,193 @@
+// Register-level model of a Bosch BME280 for the simulator. It holds the
+// physical temperature, pressure and humidity and answers register reads as the
+// chip does: chip id 0xD0, calibration NVM 0x88..0xA1 / 0xE1..0xE7, ctrl_hum
+// 0xF2 (latched by the next ctrl_meas write), status 0xF3 (bit 3 while
+// measuring), ctrl_meas 0xF4 (forced mode runs one conversion, then sleeps),
+// soft reset 0xE0 = 0xB6, data 0xF7..0xFE (reset value 0x80000 / 0x8000, and
+// the same for a skipped measurement). The raw ADC values come from inverting
+// the datasheet's double-precision compensation (§8.1) by bisection, quantised
+// to the oversampling's resolution (16 + osrs - 1 bits without IIR filter, §3.4.1),
+// so a correct driver reads the physical value back within the resolution.
+// Faults: absent / busError (I2C throws), stuck (the conversion never runs: the
+// data registers keep their reset values); `chipId` can be changed (0x58 = BMP280).
+import type { Bme280Calibration } from '../../../firmware/sensors/bme280.ts';
+import { RegisterI2cDevice } from '../i2c.ts';
+import type { TwinClock } from './clock.ts';
+
+/**
+ * T and P trimming values from the BMP280 datasheet's computation example (§3.12,
+ * identical formulas in the BME280); H values as read from a production BME280.
+ */
+export const BME280_EXAMPLE_CALIBRATION: Bme280Calibration = {
+  T1: 27504, T2: 26435, T3: -1000,
+  P1: 36477, P2: -10685, P3: 3024, P4: 2855, P5: 140, P6: -7, P7: 15500, P8: -14600, P9: 6000,
+  H1: 75, H2: 362, H3: 0, H4: 313, H5: 50, H6: 30,
+};
+
+/** Datasheet §8.1, double precision: t_fine (as the datasheet, truncated to an integer) and degC. */
+export function bme280DoubleT(adcT: number, c: Bme280Calibration): { tFine: number; t: number } {
+  const var1 = (adcT / 16384 - c.T1 / 1024) * c.T2;
+  const d = adcT / 131072 - c.T1 / 8192;
+  const var2 = d * d * c.T3;
+  return { tFine: Math.trunc(var1 + var2), t: (var1 + var2) / 5120 };
+}
+
+/** Datasheet §8.1, double precision: pressure in Pa. */
+export function bme280DoubleP(adcP: number, tFine: number, c: Bme280Calibration): number {
+  let var1 = tFine / 2 - 64000;
+  let var2 = (var1 * var1 * c.P6) / 32768;
+  var2 = var2 + var1 * c.P5 * 2;
+  var2 = var2 / 4 + c.P4 * 65536;
+  var1 = ((c.P3 * var1 * var1) / 524288 + c.P2 * var1) / 524288;
+  var1 = (1 + var1 / 32768) * c.P1;
+  if (var1 === 0) return 0;
+  let p = 1048576 - adcP;
+  p = ((p - var2 / 4096) * 6250) / var1;
+  var1 = (c.P9 * p * p) / 2147483648;
+  var2 = (p * c.P8) / 32768;
+  return p + (var1 + var2 + c.P7) / 16;
+}
+
+/** Datasheet §8.1, double precision: relative humidity in %. */
+export function bme280DoubleH(adcH: number, tFine: number, c: Bme280Calibration): number {
+  let h = tFine - 76800;
+  h = (adcH - (c.H4 * 64 + (c.H5 / 16384) * h)) *
+    ((c.H2 / 65536) * (1 + (c.H6 / 67108864) * h * (1 + (c.H3 / 67108864) * h)));
+  h = h * (1 - (c.H1 * h) / 524288);
+  return h > 100 ? 100 : h < 0 ? 0 : h;
+}
+
+/** The raw value in [0, max] (multiples of `step`) whose f(raw) is closest to `target`; f monotonic. */
+function invert(f: (raw: number) => number, target: number, max: number, step: number, increasing: boolean): number {
+  let lo = 0;
+  let hi = Math.floor(max / step);
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const v = f(mid * step);
+    if (increasing ? v < target : v > target) lo = mid + 1;
+    else hi = mid;
+  }
+  const a = lo * step;
+  const b = Math.max(0, lo - 1) * step;
+  return Math.abs(f(a) - target) <= Math.abs(f(b) - target) ? a : b;
+}
+
+export class Bme280Twin extends RegisterI2cDevice {
+  /** Degrees Celsius. */
+  temperature = 20;
+  /** Pascal. */
+  pressure = 101325;
+  /** Percent relative humidity. */
+  humidity = 50;
+  chipId = 0x60;
+  /** Number of conversions run (forced-mode triggers). */
+  conversions = 0;
+  private measureEnd = -Infinity;
+  private pending: { adcT: number; adcP: number; adcH: number } | undefined;
+  private hum = 0; // ctrl_hum as latched by the last ctrl_meas write
+
+  constructor(
+    private readonly clock: TwinClock,
+    addr = 0x76,
+    readonly calibration: Bme280Calibration = BME280_EXAMPLE_CALIBRATION,
+  ) {
+    super(addr);
+    this.powerOn();
+  }
+
+  setTemperature(c: number): void {
+    this.temperature = c;
+  }
+  setPressure(pa: number): void {
+    this.pressure = pa;
+  }
+  setHumidity(rh: number): void {
+    this.humidity = rh;
+  }
+
+  /** Raw ADC values the chip would produce now at these oversampling fields (0 = skipped). */
+  rawValues(osrsT: number, osrsP: number, osrsH: number): { adcT: number; adcP: number; adcH: number } {
+    const c = this.calibration;
+    const step = (osrs: number) => 1 << (5 - Math.min(osrs, 5));
+    const t = invert((r) => bme280DoubleT(r, c).t, this.temperature, 0xfffff, step(osrsT === 0 ? 1 : osrsT), true);
+    const tFine = bme280DoubleT(t, c).tFine;
+    const adcT = osrsT === 0 ? 0x80000 : t;
+    const adcP = osrsP === 0 ? 0x80000
+      : invert((r) => bme280DoubleP(r, tFine, c), this.pressure, 0xfffff, step(osrsP), false);
+    const adcH = osrsH === 0 ? 0x8000
+      : invert((r) => bme280DoubleH(r, tFine, c), this.humidity, 0xffff, 1, true);
+    return { adcT, adcP, adcH };
+  }
+
+  private powerOn(): void {
+    const r = this.regs;
+    r.fill(0);
+    const c = this.calibration;
+    const put16 = (at: number, v: number) => {
+      r[at] = v & 0xff;
+      r[at + 1] = (v >> 8) & 0xff;
+    };
+    [c.T1, c.T2, c.T3, c.P1, c.P2, c.P3, c.P4, c.P5, c.P6, c.P7, c.P8, c.P9].forEach((v, i) => put16(0x88 + 2 * i, v));
+    r[0xa1] = c.H1;
+    put16(0xe1, c.H2);
+    r[0xe3] = c.H3;
+    r[0xe4] = (c.H4 >> 4) & 0xff;
+    r[0xe5] = (c.H4 & 0x0f) | ((c.H5 & 0x0f) << 4);
+    r[0xe6] = (c.H5 >> 4) & 0xff;
+    r[0xe7] = c.H6 & 0xff;
+    this.setData(0x80000, 0x80000, 0x8000);
+    this.measureEnd = -Infinity;
+    this.pending = undefined;
+  }
+
+  private setData(adcT: number, adcP: number, adcH: number): void {
+    const r = this.regs;
+    r[0xf7] = adcP >> 12; r[0xf8] = (adcP >> 4) & 0xff; r[0xf9] = (adcP & 0x0f) << 4;
+    r[0xfa] = adcT >> 12; r[0xfb] = (adcT >> 4) & 0xff; r[0xfc] = (adcT & 0x0f) << 4;
+    r[0xfd] = adcH >> 8; r[0xfe] = adcH & 0xff;
+  }
+
+  protected override onWrite(reg: number, value: number): void {
+    if (reg === 0xe0) {
+      if (value === 0xb6) this.powerOn();
+      return;
+    }
+    if (reg === 0xf2 || reg === 0xf5) {
+      this.regs[reg] = value;
+      return;
+    }
+    if (reg !== 0xf4) return; // everything else is read-only
+    this.regs[0xf4] = value;
+    this.hum = this.regs[0xf2] & 0x07;
+    const mode = value & 0x03;
+    if (mode === 0x01 || mode === 0x02) {
+      if (this.fault === 'stuck') return;
+      this.conversions++;
+      const osrsT = (value >> 5) & 0x07;
+      const osrsP = (value >> 2) & 0x07;
+      const over = (o: number) => (o === 0 ? 0 : 1 << (Math.min(o, 5) - 1));
+      // maximum measurement time, datasheet §9.1
+      const ms = 1.25 + 2.3 * over(osrsT) + (osrsP ? 2.3 * over(osrsP) + 0.575 : 0) + (this.hum ? 2.3 * over(this.hum) + 0.575 : 0);
+      this.pending = this.rawValues(osrsT, osrsP, this.hum);
+      this.measureEnd = this.clock.now() + ms;
+    }
+  }
+
+  private measuring(): boolean {
+    if (this.clock.now() < this.measureEnd) return true;
+    if (this.pending) {
+      // the data registers change only when the conversion ends
+      this.setData(this.pending.adcT, this.pending.adcP, this.pending.adcH);
+      this.pending = undefined;
+    }
+    return false;
+  }
+
+  protected override regRead(reg: number): number {
+    const busy = this.measuring();
+    if (reg === 0xd0) return this.chipId;
+    if (reg === 0xf3) return busy ? 0x08 : 0x00;
+    if (reg === 0xf4) return busy ? this.regs[0xf4] : this.regs[0xf4] & 0xfc; // back to sleep mode
+    return this.regs[reg];
+  }
+}
