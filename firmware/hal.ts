@@ -71,7 +71,7 @@ export interface Hal {
    * `echoPin` stays high; calls back with microseconds, or -1 on timeout.
    */
   pulseEcho(trigPin: string, echoPin: string, trigUs: number, timeoutMs: number, cb: (us: number) => void): void;
-  /** Battery voltage in millivolts if the board measures it directly (NRF.getBattery), else undefined. */
+  /** Battery voltage in millivolts as the board measures it (NRF.getBattery, or an analog divider), undefined if it cannot. */
   batteryMv(): number | undefined;
   storage: Storage;
   /** A random 32-bit unsigned integer (E.hwRand on the device; seeded in the simulator). */

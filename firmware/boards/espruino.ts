@@ -8,6 +8,7 @@ export interface BoardWiring {
   modemRx: string;
   modemReset?: string;
   i2c: { bus: string; scl: string; sda: string };
+  pins: { oneWire: string; analog: string; trig: string; echo: string; tilt: string };
   deepSleep: boolean;
   battery: { kind: 'analog'; pin: string; divider: number } | { kind: 'nrf' };
 }
@@ -131,14 +132,20 @@ export function createEspruinoHal(w: BoardWiring): Hal {
       }, timeoutMs);
       digitalPulse(pinNamed(trigPin), true, trigUs / 1000);
     },
-    batteryMv: () => (w.battery.kind === 'nrf' ? NRF.getBattery() * 1000 : undefined),
+    batteryMv() {
+      const b = w.battery;
+      if (b.kind === 'nrf') return NRF.getBattery() * 1000;
+      const v = E.getAnalogVRef();
+      return analogRead(pinNamed(b.pin)) * (v > 0 ? v : 3.3) * b.divider * 1000;
+    },
     storage: espruinoStorage(),
     random: () => E.hwRand() >>> 0,
     crc32: (data) => E.CRC32(data) >>> 0,
     sleep(allowDeep) {
       if (w.deepSleep && typeof setDeepSleep !== 'undefined') setDeepSleep(allowDeep);
     },
-    watchdog: (seconds) => E.enableWatchdog(seconds, false),
+    // auto mode: Espruino kicks it while idle, so a JS lock-up restarts the board
+    watchdog: (seconds) => E.enableWatchdog(seconds, true),
     kickWatchdog: () => E.kickWatchdog(),
     reboot: () => E.reboot(),
     log: (line) => console.log(line),

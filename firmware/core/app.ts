@@ -3,7 +3,7 @@
 // settings (keys, intervals) on virtual hardware.
 import type { Hal } from '../hal.ts';
 import { createNode, type LoraNode } from './node.ts';
-import type { Activation, AppDefinition, ModemFactory, NodeSettings } from './types.ts';
+import type { Activation, AppDefinition, ModemFactory, NodeSettings, SensorPins } from './types.ts';
 
 /** Per-device settings that may come from outside the bundle (Storage "lorakit.json", or the simulator). */
 export interface SettingsOverride {
@@ -22,8 +22,8 @@ export const DEVICE_FILE = 'lorakit.json';
 export interface FirmwareApp {
   name: string;
   definition: AppDefinition;
-  create(hal: Hal, makeModem: ModemFactory, override?: SettingsOverride): LoraNode;
-  start(hal: Hal, board: unknown, makeModem: ModemFactory): LoraNode;
+  create(hal: Hal, makeModem: ModemFactory, pins: SensorPins, override?: SettingsOverride): LoraNode;
+  start(hal: Hal, board: { wiring: { pins: SensorPins } }, makeModem: ModemFactory): LoraNode;
 }
 
 export function withSettings(def: AppDefinition, o: SettingsOverride | undefined): AppDefinition {
@@ -46,6 +46,7 @@ export function withSettings(def: AppDefinition, o: SettingsOverride | undefined
   return {
     name: def.name,
     codec: def.codec,
+    uplinkPort: def.uplinkPort,
     settings: merged,
     createSensors: def.createSensors,
     alarm: def.alarm,
@@ -68,9 +69,9 @@ export function defineApp(def: AppDefinition): FirmwareApp {
   return {
     name: def.name,
     definition: def,
-    create: (hal, makeModem, override) => createNode(hal, withSettings(def, override), makeModem),
-    start(hal, _board, makeModem) {
-      const node = createNode(hal, withSettings(def, readDeviceFile(hal)), makeModem);
+    create: (hal, makeModem, pins, override) => createNode(hal, withSettings(def, override), makeModem, pins),
+    start(hal, board, makeModem) {
+      const node = createNode(hal, withSettings(def, readDeviceFile(hal)), makeModem, board.wiring.pins);
       node.start();
       return node;
     },

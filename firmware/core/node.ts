@@ -8,7 +8,7 @@
 import type { Hal } from '../hal.ts';
 import type { Modem, TxOutcome } from '../radio/modem.ts';
 import type { CUplink, Readings } from '../../codecs/device/types.ts';
-import { encodeBatch, encodeUplink, BATCH_MAX } from '../../codecs/device/encoder.ts';
+import { encodeBatch, encodeUplink, findUplink, BATCH_MAX } from '../../codecs/device/encoder.ts';
 import { createDutyCycleLedger } from '../lorawan/dutycycle.ts';
 import { createFairUseBudget } from '../lorawan/fairuse.ts';
 import { channelFrequency, drTimeOnAir, maxAppPayload } from '../lorawan/region.ts';
@@ -17,7 +17,7 @@ import { createPersist, MODE_ABP, MODE_OTAA, type Persist } from './persist.ts';
 import { packSample, unpackSample, type Sample } from './samples.ts';
 import { createJoiner } from './join.ts';
 import { applyDownlink } from './downlink.ts';
-import type { AppDefinition, ModemFactory, NodeStats } from './types.ts';
+import type { AppDefinition, ModemFactory, NodeStats, SensorPins } from './types.ts';
 
 /** Retry back-off: 15 s doubling to 1 h, plus up to 50% jitter. */
 const RETRY_BASE_MS = 15000;
@@ -36,16 +36,16 @@ function newStats(): NodeStats {
   return { samples: 0, uplinks: 0, samplesSent: 0, alarms: 0, joins: 0, joinAttempts: 0, downlinks: 0, configApplied: 0, downlinksRejected: 0, dutyCycleWaits: 0, retries: 0, modemResets: 0, drops: 0 };
 }
 
-export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory): LoraNode {
+export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory, pins: SensorPins): LoraNode {
   const s = app.settings;
   const stats = newStats();
-  const up: CUplink = app.codec.up[app.codec.up.length - 1];
+  const up: CUplink = findUplink(app.codec.up, app.uplinkPort) || app.codec.up[0];
   const persist = createPersist(hal, {
     queueCapacity: s.queueCapacity,
     config: { intervalS: s.intervalS, confirmed: s.confirmed, thresholds: s.thresholds },
   });
   const modem = makeModem(hal, s.modem);
-  const sensors = app.createSensors(hal);
+  const sensors = app.createSensors(hal, pins, () => persist.config());
   const region = s.region;
   const ledgerFreq = channelFrequency(region, 0);
   const ledger = s.enforceDutyCycle && region.subBands.length > 0 ? createDutyCycleLedger(region, 32) : null;
@@ -58,6 +58,9 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
     failures: 0,
     retryAt: 0,
     urgent: false,
+    alarmed: false,
+    /** An alarm sample waiting to jump the queue (sent on its own, before the batch). */
+    alarmSample: null as Uint8Array | null,
     maxBatch: BATCH_MAX,
   };
 
@@ -109,19 +112,40 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
     }
     sensors.read((r: Readings) => {
       stats.samples++;
-      if (app.alarm && app.alarm(r, persist.config().thresholds)) {
+      // an alarm is a threshold crossing: it jumps the queue once, not on every sample above
+      const a = app.alarm ? app.alarm(r, persist.config().thresholds) : false;
+      if (a && !st.alarmed) {
         st.urgent = true;
         stats.alarms++;
       }
-      const before = persist.stats().drops;
-      persist.queuePush(packSample(up, hal.now() / 1000, r));
-      stats.drops += persist.stats().drops - before;
+      st.alarmed = a;
+      const packed = packSample(up, hal.now() / 1000, r);
+      if (st.urgent && !st.alarmSample) st.alarmSample = packed;
+      else queueSample(packed);
       plan();
     });
   }
 
+  function queueSample(packed: Uint8Array): void {
+    const before = persist.stats().drops;
+    persist.queuePush(packed);
+    stats.drops += persist.stats().drops - before;
+  }
+
+  /** An alarm that could not jump the queue joins it (it is sent with the next batch). */
+  function requeueAlarm(): void {
+    if (st.alarmSample) queueSample(st.alarmSample);
+    st.alarmSample = null;
+    st.urgent = false;
+  }
+
   /** The frame for the oldest queued samples that fit the current data rate: [bytes, count, port]. */
   function buildFrame(now: number): { bytes: Uint8Array; count: number; port: number } | null {
+    if (st.alarmSample) {
+      const a = unpackSample(up, st.alarmSample);
+      if (a) return { bytes: encodeUplink(up, a.readings), count: 0, port: up.port };
+      st.alarmSample = null;
+    }
     const limit = maxAppPayload(region, dr(), 0, region.defaultUplinkDwell);
     const queued = persist.queueLength();
     let n = queued < st.maxBatch ? queued : st.maxBatch;
@@ -160,7 +184,7 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
   function plan(): void {
     if (st.uplinkTimer >= 0) hal.clearTimeout(st.uplinkTimer);
     st.uplinkTimer = -1;
-    if (st.sending || !modem.joined() || persist.queueLength() === 0) return;
+    if (st.sending || !modem.joined() || (persist.queueLength() === 0 && !st.alarmSample)) return;
     const now = hal.now();
     const frame = buildFrame(now);
     if (!frame) {
@@ -218,8 +242,13 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
       stats.uplinks++;
     }
     if (k === 'sent' || k === 'delivered' || k === 'downlink') {
-      persist.queueDrop(count);
-      stats.samplesSent += count;
+      if (count === 0) {
+        st.alarmSample = null;
+        stats.samplesSent++;
+      } else {
+        persist.queueDrop(count);
+        stats.samplesSent += count;
+      }
       st.urgent = false;
       st.failures = 0;
       st.retryAt = 0;
@@ -233,18 +262,24 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
       persist.flush();
       modem.close();
       plan();
-    } else if (k === 'no-ack' || k === 'busy') retryLater();
+    } else if (k === 'no-ack' || k === 'busy') {
+      requeueAlarm();
+      retryLater();
+    }
     else if (o.kind === 'duty-cycle-wait') {
       stats.dutyCycleWaits++;
       st.retryAt = hal.now() + (o.ms > 1000 ? o.ms : 30000);
       plan();
     } else if (k === 'invalid-length') {
+      // the modem's limit is lower than ours (pending MAC commands): fewer samples per frame
       st.maxBatch = count > 1 ? count >> 1 : 1;
       if (count === 1) persist.queueDrop(1);
+      if (count === 0) st.alarmSample = null;
       plan();
     } else if (k === 'not-joined' || k === 'rejoin-needed') joiner.start();
     else {
       // fault or invalid-param: the modem is in a bad state
+      requeueAlarm();
       st.failures++;
       resetModem();
     }
@@ -265,8 +300,12 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
       if (s.activation.mode === 'otaa' && loaded.session.mode !== MODE_OTAA) persist.saveSession(MODE_OTAA, 0, null, null);
       scheduleSample();
       modem.init((o) => {
-        if (o.kind !== 'ok') resetModem();
-        else joiner.start();
+        if (o.kind !== 'ok') {
+          resetModem();
+          return;
+        }
+        // the configured data rate and ADR, whatever the modem kept from before
+        modem.setDataRate(s.dataRate, () => modem.setAdr(s.adr, () => joiner.start()));
       });
     },
   };

@@ -35,6 +35,15 @@ export interface NodeSettings {
   modem: ModemConfig;
 }
 
+/** Where the reference wiring puts the sensors (scripts/build/boards.ts `pins`). */
+export interface SensorPins {
+  oneWire: string;
+  analog: string;
+  trig: string;
+  echo: string;
+  tilt: string;
+}
+
 /** A node's sensors, read together into one reading. Never throws; failed sensors are missing. */
 export interface SensorSet {
   read(cb: (r: Readings) => void): void;
@@ -47,8 +56,11 @@ export interface AppDefinition {
   name: string;
   /** The app's compiled payload tables (codecs/device). */
   codec: CApp;
+  /** fPort of the payload this app sends (its batch form goes on that payload's batch port). */
+  uplinkPort: number;
   settings: NodeSettings;
-  createSensors(hal: Hal): SensorSet;
+  /** `config` gives the current configuration (thresholds a sensor set may need). */
+  createSensors(hal: Hal, pins: SensorPins, config: () => PersistConfig): SensorSet;
   /** True when a reading must jump the queue (threshold crossing). */
   alarm?(r: Readings, thresholds: number[]): boolean;
   /** Applies an app-specific downlink command to the configuration; false if unknown. */

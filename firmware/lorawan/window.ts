@@ -5,9 +5,10 @@
 // Each record is a block of airtime [end - mass, end). A new transmission at t that
 // would overlap the previous block is stored as starting at that block's end (a single
 // radio cannot overlap itself; moving airtime later only makes later answers stricter).
-// When the ring is full the two oldest blocks merge into one block ending at the later
-// end and carrying the summed airtime: it covers every window at least as much as the
-// two did, so the ring never under-counts; it can only answer later than an unbounded one.
+// When the ring is full the two neighbouring blocks spanning the least time merge into one block
+// ending at the later end and carrying the summed airtime: it covers every window at
+// least as much as the two did, so the ring never under-counts; it can only answer later
+// than an unbounded one.
 //
 // Why the check is exact: with all past airtime before t and A <= B, every window
 // [s, s+W) meeting the new transmission [t, t+A) holds at most the past airtime in
@@ -37,6 +38,8 @@ export function createAirtimeWindow(capacity: number, windowMs: number): Airtime
   const cap = capacity < 2 ? 2 : Math.floor(capacity);
   const ends = new Float64Array(cap);
   const mass = new Float64Array(cap);
+  // time from the start of a block's earliest transmission to its end
+  const spans = new Float64Array(cap);
   let head = 0; // index of the oldest record
   let count = 0;
   let last = -Infinity;
@@ -48,6 +51,34 @@ export function createAirtimeWindow(capacity: number, windowMs: number): Airtime
   function dropOldest(): void {
     head = (head + 1) % cap;
     count--;
+  }
+
+  /**
+   * Merges the two neighbouring blocks whose union covers the shortest time (the older
+   * into the newer). Merging the oldest pair instead would let one block absorb airtime
+   * forever (its end keeps moving forward, so it never expires) and block a node after
+   * days of steady traffic; keeping merged blocks short keeps the over-count small.
+   */
+  function mergeShortestPair(): void {
+    let best = 0;
+    let span = Infinity;
+    for (let k = 0; k + 1 < count; k++) {
+      const a = at(k);
+      const sp = ends[at(k + 1)] - ends[a] + spans[a];
+      if (sp < span) {
+        span = sp;
+        best = k;
+      }
+    }
+    const into = at(best + 1);
+    mass[into] += mass[at(best)];
+    spans[into] = span;
+    for (let j = best; j > 0; j--) {
+      ends[at(j)] = ends[at(j - 1)];
+      mass[at(j)] = mass[at(j - 1)];
+      spans[at(j)] = spans[at(j - 1)];
+    }
+    dropOldest();
   }
 
   function usedSince(from: number): number {
@@ -68,14 +99,11 @@ export function createAirtimeWindow(capacity: number, windowMs: number): Airtime
       const start = tMs > last ? tMs : last;
       // blocks that ended a full window before this start can never count again
       while (count > 0 && ends[head] <= start - windowMs) dropOldest();
-      if (count === cap) {
-        const nxt = at(1);
-        mass[nxt] += mass[head];
-        dropOldest();
-      }
+      if (count === cap) mergeShortestPair();
       const i = at(count);
       ends[i] = start + airtimeMs;
       mass[i] = airtimeMs;
+      spans[i] = airtimeMs;
       count++;
       last = start + airtimeMs;
     },

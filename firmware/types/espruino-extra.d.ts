@@ -71,3 +71,9 @@ declare class OneWire {
 
 declare function digitalPulse(pin: Pin, value: boolean, time: number | number[]): void;
 declare function pinMode(pin: Pin, mode: string, automatic?: boolean): void;
+
+// Build-time generated modules (scripts/build/bundle.ts).
+declare module 'lorakit:codec/*' {
+  const table: import('../../codecs/device/types.ts').CApp;
+  export default table;
+}

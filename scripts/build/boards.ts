@@ -19,6 +19,8 @@ export interface BoardProfile {
   modemReset?: string;
   /** I2C bus for sensors: SCL, SDA. */
   i2c: { bus: string; scl: string; sda: string };
+  /** Pins for the apps' sensors in lorakit's reference wiring (firmware/core/types.ts SensorPins). */
+  pins: { oneWire: string; analog: string; trig: string; echo: string; tilt: string };
   /** STM32 boards have setDeepSleep; nRF52 sleeps automatically. */
   deepSleep: boolean;
   /** Battery measurement: analog pin with divider, or NRF.getBattery(). */
@@ -40,6 +42,7 @@ export const BOARDS: Record<BoardId, BoardProfile> = {
     modemRx: 'B7',
     modemReset: 'B3',
     i2c: { bus: 'I2C1', scl: 'B8', sda: 'B9' },
+    pins: { oneWire: 'B4', analog: 'A6', trig: 'B5', echo: 'B10', tilt: 'B13' },
     deepSleep: true,
     battery: { kind: 'analog', pin: 'A5', divider: 2 },
     chip: 'STM32F401',
@@ -54,6 +57,7 @@ export const BOARDS: Record<BoardId, BoardProfile> = {
     modemRx: 'B7',
     modemReset: 'B3',
     i2c: { bus: 'I2C1', scl: 'B8', sda: 'B9' },
+    pins: { oneWire: 'B4', analog: 'A6', trig: 'B5', echo: 'B10', tilt: 'B13' },
     deepSleep: true,
     battery: { kind: 'analog', pin: 'A5', divider: 2 },
     chip: 'STM32F411',
@@ -68,6 +72,7 @@ export const BOARDS: Record<BoardId, BoardProfile> = {
     modemRx: 'A10',
     modemReset: 'B3',
     i2c: { bus: 'I2C1', scl: 'B6', sda: 'B7' },
+    pins: { oneWire: 'B4', analog: 'A6', trig: 'B5', echo: 'B10', tilt: 'B13' },
     deepSleep: true,
     battery: { kind: 'analog', pin: 'A1', divider: 2 },
     chip: 'STM32F103',
@@ -82,6 +87,7 @@ export const BOARDS: Record<BoardId, BoardProfile> = {
     modemRx: 'D8',
     modemReset: 'D11',
     i2c: { bus: 'I2C1', scl: 'D15', sda: 'D14' },
+    pins: { oneWire: 'D25', analog: 'D29', trig: 'D26', echo: 'D27', tilt: 'D28' },
     deepSleep: false,
     battery: { kind: 'nrf' },
     chip: 'NRF52832',
@@ -95,6 +101,7 @@ export const BOARDS: Record<BoardId, BoardProfile> = {
     modemTx: 'D1',
     modemRx: 'D2',
     i2c: { bus: 'I2C1', scl: 'D31', sda: 'D30' },
+    pins: { oneWire: 'D28', analog: 'D29', trig: 'D30', echo: 'D31', tilt: 'D4' },
     deepSleep: false,
     battery: { kind: 'nrf' },
     chip: 'NRF52832',
@@ -108,6 +115,7 @@ export const BOARDS: Record<BoardId, BoardProfile> = {
     modemTx: 'D1',
     modemRx: 'D0',
     i2c: { bus: 'I2C1', scl: 'A5', sda: 'A4' },
+    pins: { oneWire: 'D9', analog: 'A0', trig: 'D10', echo: 'D11', tilt: 'D12' },
     deepSleep: false,
     battery: { kind: 'nrf' },
     chip: 'NRF52832',

@@ -1,6 +1,9 @@
 // Bundling: one firmware app + its board binding → one ES2022 script (esbuild),
 // which lower.ts then turns into Espruino's subset.
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+import { compileSchema, deviceTable } from '../../codecs/schema/compile.ts';
+import { findApp } from '../../codecs/apps/index.ts';
+import type { CApp } from '../../codecs/device/types.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +41,7 @@ export function entrySource(entryFile: string, board: BoardProfile, extra = ''):
     modemRx: board.modemRx,
     modemReset: board.modemReset,
     i2c: board.i2c,
+    pins: board.pins,
     deepSleep: board.deepSleep,
     battery: board.battery,
   };
@@ -53,6 +57,37 @@ export function entrySource(entryFile: string, board: BoardProfile, extra = ''):
   ].join('\n');
 }
 
+/**
+ * `import codec from 'lorakit:codec/<app>/<fPort>'` in firmware gives the app's
+ * compiled payload table (codecs/device/types.ts CApp) with only the uplink payload
+ * sent on <fPort> (and the downlink commands), generated at build time from the one
+ * schema in codecs/apps/: the device carries only the numbers it needs.
+ */
+export function deviceCodecTable(spec: string): CApp {
+  const [name, port] = spec.split('/');
+  const schema = findApp(name);
+  if (!schema) throw new Error(`no codec schema named "${name}" in codecs/apps`);
+  const table = deviceTable(compileSchema(schema));
+  if (port === undefined) return table;
+  const up = table.up.filter((u) => u.port === Number(port));
+  if (up.length !== 1) throw new Error(`codec "${name}" has no uplink on fPort ${port}`);
+  return { ...table, up };
+}
+
+export const codecTablePlugin: Plugin = {
+  name: 'lorakit-codec-table',
+  setup(b) {
+    b.onResolve({ filter: /^lorakit:codec\// }, (args) => ({ path: args.path.slice('lorakit:codec/'.length), namespace: 'lorakit-codec' }));
+    b.onLoad({ filter: /.*/, namespace: 'lorakit-codec' }, (args) => {
+      try {
+        return { contents: `export default ${JSON.stringify(deviceCodecTable(args.path))};`, loader: 'js' };
+      } catch (e) {
+        return { errors: [{ text: (e as Error).message }] };
+      }
+    });
+  },
+};
+
 /** Bundles an entry source (resolved from the repo root) into one IIFE script. */
 export async function bundleEntry(source: string, name: string): Promise<string> {
   const result = await build({
@@ -60,6 +95,7 @@ export async function bundleEntry(source: string, name: string): Promise<string>
     bundle: true,
     write: false,
     format: 'iife',
+    plugins: [codecTablePlugin],
     platform: 'neutral',
     target: 'es2022',
     charset: 'utf8',

@@ -7,8 +7,10 @@
 //     and its flash-code reference) + 1 per parameter name (+1 if it closes over a scope)
 //   per binding created while loading (var/let/const/class/function names of the
 //     scopes that run at load: the top level and the outer IIFE): 1
-//   per array element or object property evaluated at load (tables such as the
-//     region plan or the codec schema): 2 (name + value)
+//   per object or array evaluated at load (tables such as the region plan or the
+//     codec schema): 1, plus 1 per property or element (Espruino keeps a short name
+//     and an integer value in one block), +1 when the value is a non-integer number,
+//     +1 per 12 characters of a property name beyond 8
 //   per string or template literal evaluated at load: 1 + ceil(chars / 12)
 // Functions that are only called later cost nothing more until they run: the
 // runtime state (queues, ledgers, buffers) comes on top, which is why the default
@@ -46,6 +48,17 @@ function loadTimeFunctions(ast: Node): Set<Node> {
   return run;
 }
 
+function isFraction(n: Node | undefined): boolean {
+  if (!n) return false;
+  if (n.type === 'UnaryExpression' && n.operator === '-') return isFraction(n.argument as Node);
+  return n.type === 'Literal' && typeof n.value === 'number' && n.value % 1 !== 0;
+}
+
+function nameExtra(key: Node | undefined): number {
+  const name = key?.type === 'Identifier' ? String(key.name) : key?.type === 'Literal' ? String(key.value) : '';
+  return name.length > 8 ? Math.ceil((name.length - 8) / 12) : 0;
+}
+
 export function estimateJsVars(code: string): SizeEstimate {
   const ast = acorn.parse(code, { ecmaVersion: 'latest', sourceType: 'script' }) as Node;
   const atLoad = loadTimeFunctions(ast);
@@ -78,13 +91,19 @@ export function estimateJsVars(code: string): SizeEstimate {
       if (runsAtLoad(anc as Node[])) loadVars += 1;
     },
     MethodDefinition(_n, _s, anc) {
-      if (runsAtLoad(anc as Node[])) loadVars += 2;
+      if (runsAtLoad(anc as Node[])) loadVars += 1;
     },
-    Property(_n, _s, anc) {
-      if (runsAtLoad(anc as Node[])) loadVars += 2;
+    ObjectExpression(n, _s, anc) {
+      if (!runsAtLoad(anc as Node[])) return;
+      loadVars += 1;
+      for (const p of (n as Node).properties as Node[]) {
+        loadVars += 1 + nameExtra(p.key as Node) + (isFraction(p.value as Node) ? 1 : 0);
+      }
     },
     ArrayExpression(n, _s, anc) {
-      if (runsAtLoad(anc as Node[])) loadVars += 1 + 2 * (n as Node).elements.length;
+      if (!runsAtLoad(anc as Node[])) return;
+      loadVars += 1;
+      for (const e of (n as Node).elements as (Node | null)[]) loadVars += 1 + (e && isFraction(e) ? 1 : 0);
     },
     Literal(n, _s, anc) {
       const v = (n as Node).value;

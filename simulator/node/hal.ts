@@ -1,0 +1,99 @@
+// The HAL of a simulated node: virtual time, virtual UART, virtual sensor buses,
+// virtual Storage, seeded randomness. One HAL per boot: a reboot cancels the
+// timers of the old incarnation (the MCU restarted) and a new HAL is made.
+import type { Hal, I2cBus, OneWireBus, SerialLine, Storage } from '../../firmware/hal.ts';
+import type { Clock } from '../clock.ts';
+
+export interface VirtualHalParts {
+  clock: Clock;
+  serial: SerialLine;
+  i2c?: I2cBus;
+  oneWire?: (pin: string) => OneWireBus;
+  analogRead?: (pin: string) => number;
+  digitalRead?: (pin: string) => boolean;
+  pulseEcho?: Hal['pulseEcho'];
+  batteryMv?: () => number | undefined;
+  storage: Storage;
+  /** Unsigned 32-bit random integers. */
+  random: () => number;
+  /** Called before any sensor access, so physical values follow their signals. */
+  touch?: () => void;
+  onReboot: () => void;
+  log?: (line: string) => void;
+}
+
+export interface VirtualHal extends Hal {
+  /** Cancels every pending timer of this boot (the board reset). */
+  shutdown(): void;
+  wakeups(): number;
+}
+
+export function crc32(data: string): number {
+  let crc = 0xffffffff;
+  for (let i = 0; i < data.length; i++) {
+    crc ^= data.charCodeAt(i) & 0xff;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+export function createVirtualHal(p: VirtualHalParts): VirtualHal {
+  const timers = new Set<number>();
+  let alive = true;
+  let wakeups = 0;
+  const touch = p.touch ?? (() => undefined);
+  const hal: VirtualHal = {
+    now: () => p.clock.now(),
+    setTimeout(fn, ms) {
+      const id = p.clock.after(ms, () => {
+        timers.delete(id);
+        if (!alive) return;
+        wakeups++;
+        fn();
+      });
+      timers.add(id);
+      return id;
+    },
+    clearTimeout(id) {
+      timers.delete(id);
+      p.clock.cancel(id);
+    },
+    modemSerial: p.serial,
+    i2c: p.i2c
+      ? {
+          writeTo: (a, d) => (touch(), p.i2c!.writeTo(a, d)),
+          readFrom: (a, n) => (touch(), p.i2c!.readFrom(a, n)),
+        }
+      : undefined,
+    oneWire(pin) {
+      if (!p.oneWire) throw new Error(`no 1-Wire bus on ${pin}`);
+      touch();
+      return p.oneWire(pin);
+    },
+    analogRead: (pin) => (touch(), p.analogRead ? p.analogRead(pin) : 0),
+    analogVRef: () => 3.3,
+    digitalWrite: () => undefined,
+    digitalRead: (pin) => (touch(), p.digitalRead ? p.digitalRead(pin) : false),
+    pulseEcho(trig, echo, us, timeout, cb) {
+      touch();
+      if (p.pulseEcho) p.pulseEcho(trig, echo, us, timeout, cb);
+      else hal.setTimeout(() => cb(-1), timeout);
+    },
+    batteryMv: () => (p.batteryMv ? p.batteryMv() : undefined),
+    storage: p.storage,
+    random: () => p.random() >>> 0,
+    crc32,
+    sleep: () => undefined,
+    watchdog: () => undefined,
+    kickWatchdog: () => undefined,
+    reboot: () => p.onReboot(),
+    log: (line) => p.log?.(line),
+    shutdown() {
+      alive = false;
+      for (const id of timers) p.clock.cancel(id);
+      timers.clear();
+    },
+    wakeups: () => wakeups,
+  };
+  return hal;
+}
