@@ -12,6 +12,8 @@ export interface SettingsOverride {
   adr?: boolean;
   intervalS?: number;
   confirmed?: boolean;
+  alarmConfirmed?: boolean;
+  thresholds?: number[];
   enforceDutyCycle?: boolean;
   queueCapacity?: number;
 }
@@ -36,8 +38,8 @@ export function withSettings(def: AppDefinition, o: SettingsOverride | undefined
     adr: o.adr !== undefined ? o.adr : s.adr,
     intervalS: o.intervalS !== undefined ? o.intervalS : s.intervalS,
     confirmed: o.confirmed !== undefined ? o.confirmed : s.confirmed,
-    alarmConfirmed: s.alarmConfirmed,
-    thresholds: s.thresholds,
+    alarmConfirmed: o.alarmConfirmed !== undefined ? o.alarmConfirmed : s.alarmConfirmed,
+    thresholds: o.thresholds !== undefined ? o.thresholds : s.thresholds,
     fairUse: s.fairUse,
     enforceDutyCycle: o.enforceDutyCycle !== undefined ? o.enforceDutyCycle : s.enforceDutyCycle,
     queueCapacity: o.queueCapacity !== undefined ? o.queueCapacity : s.queueCapacity,

@@ -30,7 +30,10 @@ export function createJoiner(hal: Hal, s: NodeSettings, modem: Modem, persist: P
   const backoff = createJoinBackoff(hal.now(), 24, RETRY_MIN_MS, RETRY_MAX_MS);
   const st = { timer: -1, inFlight: false, joins: 0, attempts: 0 };
   const rnd = (): number => (hal.random() % 1000000) / 1000000;
-  const air = (): number => drTimeOnAir(s.region, s.dataRate, JOIN_REQUEST_BYTES, true);
+  // join attempts step down from the configured data rate to DR0 and start over, so a
+  // node out of SF7 range still joins (and ADR moves it back up once joined)
+  const joinDr = (): number => s.dataRate - (st.attempts % (s.dataRate + 1));
+  const air = (): number => drTimeOnAir(s.region, joinDr(), JOIN_REQUEST_BYTES, true);
 
   function later(ms: number): void {
     if (st.timer >= 0) hal.clearTimeout(st.timer);
@@ -86,8 +89,9 @@ export function createJoiner(hal: Hal, s: NodeSettings, modem: Modem, persist: P
     backoff.record(now, t);
     hooks.record(now, t);
     st.inFlight = true;
+    const dr = joinDr();
     st.attempts++;
-    modem.join({ mode: 'otaa', devEui: a.devEui, joinEui: a.joinEui, appKey: a.appKey }, done);
+    modem.setDataRate(dr, () => modem.join({ mode: 'otaa', devEui: a.devEui, joinEui: a.joinEui, appKey: a.appKey }, done));
   }
 
   return {

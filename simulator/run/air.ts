@@ -1,0 +1,126 @@
+// The fleet's air: every modem emulator transmits here. Each frame goes through the
+// radio channel (path loss, collisions, capture, demodulator limits); when it ends,
+// the gateways that demodulated it hand it to the network server, whose downlink
+// (join accept, ACK, data) comes back to the node's modem in its receive window.
+import type { Clock } from '../clock.ts';
+import type { RadioChannel, SettledTransmission } from '../channel/types.ts';
+import type { Air, AirRx, AirTx } from '../modems/types.ts';
+import type { NetworkServer, ReceiveResult } from '../network/types.ts';
+import type { DownlinkRecord, TxRecord } from '../types.ts';
+
+export interface AirNode {
+  id: string;
+  app: string;
+  x: number;
+  y: number;
+}
+
+export interface FleetAirEvents {
+  /** An accepted uplink or join at the network server (after the channel). */
+  onReceive(r: ReceiveResult, node: AirNode, tx: TxRecord, endMs: number): void;
+}
+
+export interface FleetAir extends Air {
+  /** Every transmission, in the order they started (completed by `finish`). */
+  readonly txs: TxRecord[];
+  readonly downlinks: DownlinkRecord[];
+  /** Transmissions no gateway received because of a collision. */
+  collisions(): number;
+  register(devEui: string, node: AirNode): void;
+}
+
+/** MHDR MType: 0 join request, 2 unconfirmed up, 4 confirmed up. */
+function frameInfo(phy: Uint8Array): { kind: TxRecord['kind']; fPort?: number; appBytes: number } {
+  const mtype = phy[0] >> 5;
+  if (mtype === 0) return { kind: 'join', appBytes: 0 };
+  const foptsLen = phy.length > 5 ? phy[5] & 0x0f : 0;
+  const portAt = 8 + foptsLen;
+  const hasPort = phy.length > portAt + 4;
+  return {
+    kind: mtype === 4 ? 'confirmed' : 'unconfirmed',
+    fPort: hasPort ? phy[portAt] : undefined,
+    appBytes: hasPort ? phy.length - portAt - 1 - 4 : 0,
+  };
+}
+
+export function createFleetAir(clock: Clock, channel: RadioChannel, ns: NetworkServer, events: FleetAirEvents): FleetAir {
+  const nodes = new Map<string, AirNode>();
+  const txs: TxRecord[] = [];
+  const downlinks: DownlinkRecord[] = [];
+  const inflight = new Map<number, { tx: TxRecord; phy: Uint8Array; node: AirNode; rx: (dl: AirRx) => void }>();
+  let nextId = 0;
+  let collisions = 0;
+
+  function deliver(s: SettledTransmission): void {
+    const f = inflight.get(s.tx.id as number);
+    if (!f) return;
+    inflight.delete(s.tx.id as number);
+    const rec = f.tx;
+    rec.receivedBy = s.received.map((g) => ({ gatewayId: g.gatewayId, rssi: g.rssi, snr: g.snr }));
+    if (s.received.length === 0) {
+      const reasons = s.lost.map((l) => l.reason);
+      rec.lostReason = reasons.includes('collision') ? 'collision' : reasons[0] ?? 'no-gateway';
+      if (rec.lostReason === 'collision') collisions++;
+      return;
+    }
+    const end = rec.startMs + rec.airtimeMs;
+    const r = ns.receive(f.phy, { timeMs: end, freqHz: rec.freqHz, dr: rec.dr, gateways: rec.receivedBy.map((g) => ({ id: g.gatewayId, rssi: g.rssi, snr: g.snr })) });
+    events.onReceive(r, f.node, rec, end);
+    const dl = r.downlink;
+    if (!dl) return;
+    const gw = r.bestGateway ?? { id: rec.receivedBy[0].gatewayId, rssi: rec.receivedBy[0].rssi, snr: rec.receivedBy[0].snr };
+    const record: DownlinkRecord = {
+      nodeId: f.node.id,
+      gatewayId: dl.gatewayId ?? gw.id,
+      startMs: dl.atMs,
+      airtimeMs: 0,
+      freqHz: dl.freqHz,
+      dr: dl.dr,
+      window: dl.window,
+      kind: dl.kind === 'join-accept' ? 'join-accept' : dl.fPort !== undefined && dl.fPort > 0 ? 'data' : 'ack',
+      received: true,
+    };
+    downlinks.push(record);
+    // the downlink reaches the node over the same link the uplink came in on (reciprocity)
+    clock.schedule(dl.atMs, () => f.rx({ phy: dl.phy, freqHz: dl.freqHz, dr: dl.dr, rssi: gw.rssi, snr: gw.snr }));
+  }
+
+  return {
+    txs,
+    downlinks,
+    collisions: () => collisions,
+    register(devEui, node) {
+      nodes.set(devEui.toUpperCase(), node);
+    },
+    transmit(tx: AirTx, rx: (dl: AirRx) => void) {
+      const node = nodes.get(tx.devEui.toUpperCase());
+      if (!node) throw new Error(`transmission from an unknown device ${tx.devEui}`);
+      const info = frameInfo(tx.phy);
+      const rec: TxRecord = {
+        nodeId: node.id,
+        devEui: tx.devEui,
+        app: node.app,
+        kind: info.kind,
+        startMs: tx.startMs,
+        airtimeMs: tx.airtimeMs,
+        freqHz: tx.freqHz,
+        dr: tx.dr,
+        sf: tx.sf,
+        bwKhz: tx.bwKhz,
+        powerDbm: tx.powerDbm,
+        phyBytes: tx.phy.length,
+        appBytes: info.appBytes,
+        fPort: info.fPort,
+        retry: 0,
+        receivedBy: [],
+      };
+      txs.push(rec);
+      const id = nextId++;
+      inflight.set(id, { tx: rec, phy: tx.phy, node, rx });
+      channel.transmit({ id, nodeId: node.id, x: node.x, y: node.y, freqHz: tx.freqHz, sf: tx.sf, bwKhz: tx.bwKhz, powerDbm: tx.powerDbm, startMs: tx.startMs, airtimeMs: tx.airtimeMs });
+      clock.schedule(tx.startMs + tx.airtimeMs, () => {
+        for (const s of channel.settle(clock.now())) deliver(s);
+      });
+    },
+  };
+}

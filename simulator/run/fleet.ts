@@ -1,0 +1,173 @@
+// Runs a fleet: the built firmware bundles on virtual nodes, their emulated modems
+// transmitting through the radio channel to gateways and the network server, on one
+// discrete-event clock. Returns the logs (transmissions, downlinks) and the counts the
+// report needs; decoded uplinks stream to `onUplink` as they arrive.
+import { buildCode } from '../../scripts/build/build.ts';
+import { BOARDS, type BoardId } from '../../scripts/build/boards.ts';
+import { decodeUplink } from '../../codecs/index.ts';
+import { createClock } from '../clock.ts';
+import { createChannel } from '../channel/channel.ts';
+import { createRng } from '../channel/rng.ts';
+import { createNetworkServer } from '../network/server.ts';
+import { networkRegion } from '../network/region.ts';
+import { loadFirmware, type LoadedFirmware } from '../node/bundle.ts';
+import { createVirtualNode, type VirtualNode } from '../node/virtual-node.ts';
+import type { ExpandedFleet, FleetNode } from '../fleet/expand.ts';
+import type { DecodedUplink, DownlinkRecord, TxRecord } from '../types.ts';
+import { createFleetAir } from './air.ts';
+
+export interface FleetRunOptions {
+  fleet: ExpandedFleet;
+  /** Decoded uplinks, in arrival order (deterministic for a seed). */
+  onUplink?: (u: DecodedUplink) => void;
+  /** Progress 0..1 of simulated time. */
+  onProgress?: (fraction: number) => void;
+  /** Pre-built bundles by `<app>.<board>` (else built here). */
+  bundles?: Map<string, LoadedFirmware>;
+}
+
+export interface NodeOutcome {
+  node: FleetNode;
+  sim: VirtualNode;
+  /** Application uplinks the network accepted (first copies). */
+  delivered: number;
+  wakeups: number;
+  stats: ReturnType<ReturnType<VirtualNode['firmware']>['stats']>;
+}
+
+export interface FleetRunResult {
+  txs: TxRecord[];
+  downlinks: DownlinkRecord[];
+  nodes: NodeOutcome[];
+  gatewayReceived: Record<string, number>;
+  collisions: number;
+  joinsAccepted: number;
+  wallTimeMs: number;
+}
+
+/** Builds and loads each (app, board) bundle the fleet needs, once. */
+export async function loadBundles(fleet: ExpandedFleet): Promise<Map<string, LoadedFirmware>> {
+  const out = new Map<string, LoadedFirmware>();
+  for (const n of fleet.nodes) {
+    const key = `${n.app}.${n.board}`;
+    if (out.has(key)) continue;
+    out.set(key, loadFirmware(`${key}.js`, await buildCode(n.app, BOARDS[n.board as BoardId])));
+  }
+  return out;
+}
+
+export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
+  const f = o.fleet;
+  const bundles = o.bundles ?? (await loadBundles(f));
+  const started = Date.now();
+  const clock = createClock(0);
+  const channel = createChannel({ ...f.channel, region: f.region });
+  const rng = createRng(f.seed, 'network');
+  const ns = createNetworkServer({ rng: () => rng.next32(), region: networkRegion(f.region) });
+  const byId = new Map<string, NodeOutcome>();
+  const gatewayReceived: Record<string, number> = {};
+  for (const g of f.gateways) gatewayReceived[g.id] = 0;
+  let joinsAccepted = 0;
+
+  const air = createFleetAir(clock, channel, ns, {
+    onReceive(r, node, tx, endMs) {
+      if (!r.accepted) return;
+      for (const g of tx.receivedBy) gatewayReceived[g.gatewayId]++;
+      if (r.kind === 'join') {
+        joinsAccepted++;
+        return;
+      }
+      if (r.kind !== 'data' || r.retransmission || !r.payload || !r.fPort) return;
+      const out = byId.get(node.id);
+      if (out) out.delivered++;
+      if (!o.onUplink) return;
+      const d = decodeUplink(node.app, { bytes: r.payload, fPort: r.fPort });
+      o.onUplink({
+        timeMs: endMs,
+        nodeId: node.id,
+        devEui: tx.devEui,
+        app: node.app,
+        fCnt: r.fCnt ?? -1,
+        fPort: r.fPort,
+        payload: Buffer.from(r.payload).toString('hex'),
+        data: d.data,
+        warnings: d.warnings ?? [],
+        errors: d.errors ?? [],
+        gateways: tx.receivedBy,
+        dr: tx.dr,
+      });
+    },
+  });
+
+  for (const n of f.nodes) {
+    const fw = bundles.get(`${n.app}.${n.board}`);
+    if (!fw) throw new Error(`no bundle for ${n.app}.${n.board}`);
+    if (n.activation.mode === 'otaa') ns.register({ devEui: n.devEui, joinEui: n.activation.joinEui, appKey: n.activation.appKey });
+    else ns.register({ mode: 'abp', devEui: n.devEui, devAddr: n.activation.devAddr, nwkSKey: n.activation.nwkSKey, appSKey: n.activation.appSKey });
+    air.register(n.devEui, { id: n.id, app: n.app, x: n.x, y: n.y });
+    const sim = createVirtualNode({
+      id: n.id,
+      firmware: fw,
+      clock,
+      air,
+      seed: `${String(f.seed)}/${n.id}`,
+      hwEui: n.devEui,
+      override: { ...n.settings, activation: n.activation },
+      signals: n.signals,
+      modemFaults: n.faults.modem,
+    });
+    const out: NodeOutcome = { node: n, sim, delivered: 0, wakeups: 0, stats: undefined as never };
+    byId.set(n.id, out);
+    // nodes power up spread over the first ten minutes, as a real roll-out would
+    const startRng = createRng(f.seed, 'start', n.id);
+    clock.schedule(startRng.int(600_000), () => sim.start());
+    for (const t of n.faults.rebootsAtMs) {
+      // a reboot is a power cut in the middle of the next flash write, or at once if none comes soon
+      clock.schedule(t, () => (startRng.float() < 0.5 ? sim.cutPowerDuringNextWrite(startRng.int(64)) : sim.reboot()));
+    }
+  }
+
+  const steps = 100;
+  for (let i = 1; i <= steps; i++) {
+    clock.runUntil((f.durationMs * i) / steps);
+    o.onProgress?.(i / steps);
+  }
+
+  const nodes = [...byId.values()];
+  for (const n of nodes) {
+    n.wakeups = n.sim.wakeups();
+    n.stats = n.sim.firmware().stats();
+  }
+  completeRecords(air.txs, nodes);
+  return {
+    txs: air.txs,
+    downlinks: air.downlinks,
+    nodes,
+    gatewayReceived,
+    collisions: air.collisions(),
+    joinsAccepted,
+    wallTimeMs: Date.now() - started,
+  };
+}
+
+/** Adds what only the modem knows (32-bit FCnt, DevNonce, retransmission number) from its own log. */
+function completeRecords(txs: TxRecord[], nodes: NodeOutcome[]): void {
+  const byNode = new Map<string, TxRecord[]>();
+  for (const t of txs) {
+    let l = byNode.get(t.nodeId);
+    if (!l) byNode.set(t.nodeId, (l = []));
+    l.push(t);
+  }
+  for (const n of nodes) {
+    const mine = byNode.get(n.node.id) ?? [];
+    const log = n.sim.modem.txLog;
+    if (log.length !== mine.length) throw new Error(`node ${n.node.id}: modem logged ${log.length} transmissions, the air saw ${mine.length}`);
+    for (let i = 0; i < log.length; i++) {
+      const e = log[i];
+      if (Math.abs(e.timeMs - mine[i].startMs) > 1e-6) throw new Error(`node ${n.node.id}: transmission ${i} logged at ${e.timeMs}, on air at ${mine[i].startMs}`);
+      if (e.fCnt !== undefined) mine[i].fCnt = e.fCnt;
+      if (e.devNonce !== undefined) mine[i].devNonce = e.devNonce;
+      mine[i].retry = e.retry;
+    }
+  }
+}
