@@ -28,6 +28,11 @@ export const SUITES: readonly SuiteEntry[] = [
     description: 'payload size and encode/decode speed: lorakit vs CayenneLPP, CBOR (cbor-x), JSON',
     load: async () => (await import('./codecs.ts')).suite,
   },
+  {
+    name: 'channel',
+    description: 'radio channel: pure-ALOHA delivery vs e^(-2G) (model check), transmissions/s through the channel',
+    load: async () => (await import('./channel.ts')).suite,
+  },
 ];
 
 /** Resolves suite names (none = all); unknown names are returned separately. */

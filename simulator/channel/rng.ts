@@ -1,0 +1,111 @@
+// Seeded randomness for the radio channel (and any other simulator part that wants
+// named, independent streams). Generator: sfc32 (Chris Doty-Humphrey's Small Fast
+// Counting generator, 128-bit state, passes PractRand), its state filled by
+// splitmix32 from a 64-bit hash of (seed, stream name...). Each purpose derives its
+// own stream by name, e.g. createRng(seed, 'shadow', nodeId, gatewayId), so adding
+// a node or a gateway never shifts anyone else's random numbers. Never Math.random.
+
+/** A seed or stream name: a number or a string, keyed by its text (1 and "1" are the same). */
+export type Seed = number | string;
+
+export interface Rng {
+  /** Uniform unsigned 32-bit integer. */
+  next32(): number;
+  /** Uniform float in [0, 1) with 53 random bits. */
+  float(): number;
+  /** Uniform integer in [0, n) for 1 <= n <= 2^32 (rejection sampling, unbiased). */
+  int(n: number): number;
+  /** Normal deviate (Box-Muller). */
+  gaussian(mean?: number, sd?: number): number;
+  /** Exponential deviate with the given mean (inverse transform). */
+  exponential(mean: number): number;
+}
+
+/**
+ * 64-bit hash (two 32-bit lanes, cyrb53-style multiply-xorshift) of the parts' decimal
+ * or string text, each part terminated by U+0000 so ["a", "b"] and ["ab"] differ.
+ */
+export function hashParts(parts: readonly Seed[]): [number, number] {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (const part of parts) {
+    const s = `${String(part)}\u0000`;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return [h1 >>> 0, h2 >>> 0];
+}
+
+/** splitmix32 step: returns [output, next state]. */
+function splitmix32(state: number): [number, number] {
+  const s = (state + 0x9e3779b9) | 0;
+  let z = s;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return [(z ^ (z >>> 16)) >>> 0, s];
+}
+
+const TWO_32 = 4294967296;
+const TWO_53 = 9007199254740992;
+
+/** A generator for the stream named `path` under `seed`. Same (seed, path), same sequence. */
+export function createRng(seed: Seed, ...path: Seed[]): Rng {
+  if (typeof seed === 'number' && !Number.isFinite(seed)) throw new RangeError(`rng seed must be finite, got ${seed}`);
+  const [h1, h2] = hashParts([seed, ...path]);
+  let st = h1 ^ Math.imul(h2, 0x27d4eb2f);
+  const words: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const [out, next] = splitmix32(st);
+    words.push(out);
+    st = next ^ (i === 1 ? h2 : 0);
+  }
+  let a = words[0] as number;
+  let b = words[1] as number;
+  let c = words[2] as number;
+  let d = words[3] as number;
+  const next32 = (): number => {
+    // sfc32
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return t >>> 0;
+  };
+  for (let i = 0; i < 12; i++) next32(); // mix the seeded state before use
+  let spare: number | null = null;
+  const float = (): number => ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / TWO_53;
+  return {
+    next32,
+    float,
+    int(n: number): number {
+      if (!(Number.isInteger(n) && n >= 1 && n <= TWO_32)) throw new RangeError(`rng.int: n must be an integer in 1..2^32, got ${n}`);
+      const limit = TWO_32 - (TWO_32 % n);
+      for (;;) {
+        const v = next32();
+        if (v < limit) return v % n;
+      }
+    },
+    gaussian(mean = 0, sd = 1): number {
+      if (spare !== null) {
+        const z = spare;
+        spare = null;
+        return mean + sd * z;
+      }
+      const u1 = 1 - float(); // (0, 1]: log is finite
+      const u2 = float();
+      const r = Math.sqrt(-2 * Math.log(u1));
+      spare = r * Math.sin(2 * Math.PI * u2);
+      return mean + sd * r * Math.cos(2 * Math.PI * u2);
+    },
+    exponential(mean: number): number {
+      return -mean * Math.log(1 - float());
+    },
+  };
+}

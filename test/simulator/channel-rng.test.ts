@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { createRng, hashParts } from '../../simulator/channel/rng.ts';
+
+describe('seeded rng', () => {
+  it('same seed and stream name: same sequence; another name or seed: another sequence', () => {
+    const take = (r: ReturnType<typeof createRng>) => Array.from({ length: 8 }, () => r.next32());
+    expect(take(createRng(1, 'a'))).toEqual(take(createRng(1, 'a')));
+    expect(take(createRng('1', 'a'))).toEqual(take(createRng(1, 'a'))); // keyed by text
+    expect(take(createRng(1, 'b'))).not.toEqual(take(createRng(1, 'a')));
+    expect(take(createRng(2, 'a'))).not.toEqual(take(createRng(1, 'a')));
+    expect(take(createRng(1, 'a', 'b'))).not.toEqual(take(createRng(1, 'ab')));
+    expect(hashParts(['a', 'b'])).not.toEqual(hashParts(['ab']));
+  });
+
+  it('uniform floats: in [0, 1), mean 1/2, and each decile near 10 %', () => {
+    const r = createRng('uniform');
+    const n = 100000;
+    const bins = new Array<number>(10).fill(0);
+    let sum = 0;
+    let lo = 1;
+    let hi = 0;
+    for (let i = 0; i < n; i++) {
+      const u = r.float();
+      lo = Math.min(lo, u);
+      hi = Math.max(hi, u);
+      sum += u;
+      bins[Math.floor(u * 10)]++;
+    }
+    expect(lo >= 0 && hi < 1).toBe(true);
+    // sd of the mean: sqrt(1/12 / n) = 0.0009; of a decile count: sqrt(n * 0.09) = 95
+    expect(Math.abs(sum / n - 0.5)).toBeLessThan(0.004);
+    for (const b of bins) expect(Math.abs(b - n / 10)).toBeLessThan(450);
+  });
+
+  it('gaussian and exponential: moments match (seeded, tolerances ~5 standard errors)', () => {
+    const r = createRng('moments');
+    const n = 50000;
+    let s1 = 0;
+    let s2 = 0;
+    let e1 = 0;
+    for (let i = 0; i < n; i++) {
+      const z = r.gaussian(3, 2);
+      s1 += z;
+      s2 += z * z;
+      e1 += r.exponential(5);
+    }
+    const mean = s1 / n;
+    const sd = Math.sqrt(s2 / n - mean * mean);
+    expect(Math.abs(mean - 3)).toBeLessThan(0.05); // se 2/sqrt(n) = 0.009
+    expect(Math.abs(sd - 2)).toBeLessThan(0.04); // se about 2/sqrt(2n) = 0.006
+    expect(Math.abs(e1 / n - 5)).toBeLessThan(0.12); // se 5/sqrt(n) = 0.022
+  });
+
+  it('int(n) stays in range and reaches every value', () => {
+    const r = createRng('int');
+    const seen = new Set<number>();
+    for (let i = 0; i < 2000; i++) {
+      const v = r.int(7);
+      expect(Number.isInteger(v) && v >= 0 && v < 7).toBe(true);
+      seen.add(v);
+    }
+    expect(seen.size).toBe(7);
+    expect(() => r.int(0)).toThrow(RangeError);
+    expect(() => createRng(Number.NaN)).toThrow(RangeError);
+  });
+});
