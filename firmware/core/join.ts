@@ -28,11 +28,12 @@ export interface Joiner {
 
 export function createJoiner(hal: Hal, s: NodeSettings, modem: Modem, persist: Persist, stats: NodeStats, hooks: JoinHooks): Joiner {
   const backoff = createJoinBackoff(hal.now(), 24, RETRY_MIN_MS, RETRY_MAX_MS);
-  const st = { timer: -1, inFlight: false, joins: 0, attempts: 0 };
+  // tries: attempts since the last successful join (a rejoin starts again at the configured DR)
+  const st = { timer: -1, inFlight: false, joins: 0, attempts: 0, tries: 0 };
   const rnd = (): number => (hal.random() % 1000000) / 1000000;
   // join attempts step down from the configured data rate to DR0 and start over, so a
   // node out of SF7 range still joins (and ADR moves it back up once joined)
-  const joinDr = (): number => s.dataRate - (st.attempts % (s.dataRate + 1));
+  const joinDr = (): number => s.dataRate - (st.tries % (s.dataRate + 1));
   const air = (): number => drTimeOnAir(s.region, joinDr(), JOIN_REQUEST_BYTES, true);
 
   function later(ms: number): void {
@@ -45,6 +46,7 @@ export function createJoiner(hal: Hal, s: NodeSettings, modem: Modem, persist: P
     const k = o.kind;
     if (k === 'joined') {
       st.joins++;
+      st.tries = 0;
       if (s.activation.mode === 'otaa') persist.saveSession(MODE_OTAA, 0, null, null);
       modem.close();
       hooks.joined();
@@ -91,6 +93,7 @@ export function createJoiner(hal: Hal, s: NodeSettings, modem: Modem, persist: P
     st.inFlight = true;
     const dr = joinDr();
     st.attempts++;
+    st.tries++;
     modem.setDataRate(dr, () => modem.join({ mode: 'otaa', devEui: a.devEui, joinEui: a.joinEui, appKey: a.appKey }, done));
   }
 

@@ -10,6 +10,7 @@ import { createRn2483 } from '../modems/rn2483.ts';
 import { createRak3172 } from '../modems/rak3172.ts';
 import type { Air, FaultRates, ModemEmulator } from '../modems/types.ts';
 import type { LoraNode } from '../../firmware/core/node.ts';
+import type { NodeStats } from '../../firmware/core/types.ts';
 import type { SettingsOverride } from '../../firmware/core/app.ts';
 import { createRng, type Seed } from '../channel/rng.ts';
 import type { LoadedFirmware } from './bundle.ts';
@@ -38,13 +39,15 @@ export interface VirtualNode {
   start(): void;
   /** Restarts the board now (as a watchdog or power cycle would). */
   reboot(): void;
-  /** Loses power during the next flash write (torn at `at` bytes), then reboots. */
+  /** Loses power during the next flash write (torn at `at` bytes): board and modem restart. */
   cutPowerDuringNextWrite(at: number | 'before' | 'erased'): void;
   firmware(): LoraNode;
   /** Virtual times the board (re)started. */
   boots(): number[];
   /** Timer wake-ups of the MCU so far (all boots). */
   wakeups(): number;
+  /** The firmware's counters summed over every boot so far. */
+  totals(): NodeStats;
 }
 
 export function createVirtualNode(o: VirtualNodeOptions): VirtualNode {
@@ -60,6 +63,7 @@ export function createVirtualNode(o: VirtualNodeOptions): VirtualNode {
   let hal: VirtualHal | undefined;
   let node: LoraNode | undefined;
   let rebootPending = false;
+  const past: Record<string, number> = {};
 
   const sensors = createSensorHardware(o.firmware.app.name, pins, { now: () => o.clock.now(), setTimeout: (fn, ms) => o.clock.after(ms, fn) }, o.signals ?? {});
 
@@ -91,7 +95,17 @@ export function createVirtualNode(o: VirtualNodeOptions): VirtualNode {
       pastWakeups += hal.wakeups();
       hal.shutdown();
     }
+    if (node) {
+      const st = node.stats() as unknown as Record<string, number>;
+      for (const k of Object.keys(st)) past[k] = (past[k] ?? 0) + st[k];
+    }
     boot();
+  }
+
+  /** A power cut takes the modem down too: it restarts from what it had saved. */
+  function powerCycle(): void {
+    modem.hardwareReset();
+    restart();
   }
 
   return {
@@ -106,7 +120,7 @@ export function createVirtualNode(o: VirtualNodeOptions): VirtualNode {
         if (ev.index !== armed) return undefined;
         storage.onWrite = null;
         // the board dies inside this write; it restarts at the next event (same virtual time)
-        o.clock.after(0, restart);
+        o.clock.after(0, powerCycle);
         return at;
       };
     },
@@ -116,5 +130,11 @@ export function createVirtualNode(o: VirtualNodeOptions): VirtualNode {
     },
     boots: () => boots,
     wakeups: () => pastWakeups + (hal ? hal.wakeups() : 0),
+    totals() {
+      const cur = (node ? node.stats() : {}) as unknown as Record<string, number>;
+      const out: Record<string, number> = { ...past };
+      for (const k of Object.keys(cur)) out[k] = (out[k] ?? 0) + cur[k];
+      return out as unknown as NodeStats;
+    },
   };
 }

@@ -42,6 +42,8 @@ export interface FleetRunResult {
   gatewayReceived: Record<string, number>;
   collisions: number;
   joinsAccepted: number;
+  /** `<nodeId>:<fCnt>` of every data frame whose payload the network delivered. */
+  deliveredFrames: Set<string>;
   wallTimeMs: number;
 }
 
@@ -68,6 +70,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
   const gatewayReceived: Record<string, number> = {};
   for (const g of f.gateways) gatewayReceived[g.id] = 0;
   let joinsAccepted = 0;
+  const deliveredFrames = new Set<string>();
 
   const air = createFleetAir(clock, channel, ns, {
     onReceive(r, node, tx, endMs) {
@@ -80,6 +83,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
       if (r.kind !== 'data' || r.retransmission || !r.payload || !r.fPort) return;
       const out = byId.get(node.id);
       if (out) out.delivered++;
+      deliveredFrames.add(`${node.id}:${r.fCnt}`);
       if (!o.onUplink) return;
       const d = decodeUplink(node.app, { bytes: r.payload, fPort: r.fPort });
       o.onUplink({
@@ -146,6 +150,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
     gatewayReceived,
     collisions: air.collisions(),
     joinsAccepted,
+    deliveredFrames,
     wallTimeMs: Date.now() - started,
   };
 }

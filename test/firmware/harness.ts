@@ -71,3 +71,29 @@ export function addNode(b: Bench, fw: LoadedFirmware, i: number, extra: Partial<
   b.nodes.push(node);
   return node;
 }
+
+/** Adds an ABP node (session registered on the network) running `fw`. */
+export function addAbpNode(b: Bench, fw: LoadedFirmware, i: number, extra: Partial<VirtualNodeOptions> = {}): VirtualNode {
+  const devEui = hexKey(1000 + i, 8);
+  const devAddr = '26' + hexKey(4000 + i, 3);
+  const nwkSKey = hexKey(5000 + i, 16);
+  const appSKey = hexKey(6000 + i, 16);
+  b.ns.register({ mode: 'abp', devEui, devAddr, nwkSKey, appSKey });
+  const node = createVirtualNode({
+    id: `n${i}`,
+    firmware: fw,
+    clock: b.clock,
+    air: b.air,
+    seed: i,
+    hwEui: devEui,
+    override: { activation: { mode: 'abp', devAddr, nwkSKey, appSKey }, ...(extra.override ?? {}) },
+    ...extra,
+  });
+  b.nodes.push(node);
+  return node;
+}
+
+/** Data-frame FCnts the modem put on air, first transmissions only, in order. */
+export function sentFCnts(node: VirtualNode): number[] {
+  return node.modem.txLog.filter((t) => t.type !== 'join' && t.retry === 0).map((t) => t.fCnt as number);
+}
