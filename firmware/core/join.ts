@@ -48,7 +48,6 @@ export function createJoiner(hal: Hal, s: NodeSettings, modem: Modem, persist: P
       st.joins++;
       st.tries = 0;
       if (s.activation.mode === 'otaa') persist.saveSession(MODE_OTAA, 0, null, null);
-      modem.close();
       hooks.joined();
     } else if (k === 'join-failed') later(backoff.next(hal.now(), air(), rnd) - hal.now());
     else if (o.kind === 'duty-cycle-wait') later(o.ms > 1000 ? o.ms : 30000);

@@ -52,6 +52,7 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
   const fair = s.fairUse && s.fairUse.enabled ? createFairUseBudget(s.fairUse) : null;
   const st = {
     sampleTimer: -1,
+    nextSampleAt: 0,
     uplinkTimer: -1,
     sending: false,
     sendStarted: 0,
@@ -94,12 +95,23 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
     joined: () => {
       st.failures = 0;
       plan();
+      if (!st.sending) rest();
     },
   });
 
   function scheduleSample(): void {
     if (st.sampleTimer >= 0) hal.clearTimeout(st.sampleTimer);
-    st.sampleTimer = hal.setTimeout(sample, persist.config().intervalS * 1000);
+    const ms = persist.config().intervalS * 1000;
+    st.nextSampleAt = hal.now() + ms;
+    st.sampleTimer = hal.setTimeout(sample, ms);
+  }
+
+  /** Between tasks: commit what must survive a long sleep, put the modem to sleep, close the UART. */
+  function rest(): void {
+    const ms = st.nextSampleAt - hal.now() - 1000;
+    persist.beforeSleep(ms);
+    if (ms > 5000 && st.uplinkTimer < 0) modem.sleep(ms, () => modem.close());
+    else modem.close();
   }
 
   function sample(): void {
@@ -259,9 +271,8 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
         applyDownlink(hal, app, persist, stats, o.port, o.data);
         if (persist.config().intervalS !== before) scheduleSample();
       }
-      persist.flush();
-      modem.close();
       plan();
+      rest();
     } else if (k === 'no-ack' || k === 'busy') {
       requeueAlarm();
       retryLater();

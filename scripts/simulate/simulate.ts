@@ -1,0 +1,82 @@
+// `lorakit simulate`: load and expand a fleet, build the bundles, run, audit, estimate
+// battery life, write the report and the decoded-uplink log, print the summary, check
+// the assertions. Exit 0 when every assertion holds and no rule was broken, 1 when
+// not, 2 for bad input.
+import { resolve } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { CliError } from '../commands/types.ts';
+import type { SimulateCliOptions } from '../commands/simulate.ts';
+import { FleetError, expandFleet, loadFleet, parseDuration } from '../../simulator/fleet/index.ts';
+import { runFleet } from '../../simulator/run/fleet.ts';
+import { buildReport } from '../../simulator/run/report.ts';
+import { estimateBatteryDays } from '../../simulator/run/battery.ts';
+import { audit } from '../../simulator/audit/index.ts';
+import { createUplinkLog, formatSummary, formatSummaryJson, writeReport } from '../../simulator/report/index.ts';
+import { checkAssertion, parseAssertion, type Assertion } from './assertions.ts';
+
+function usage(msg: string): never {
+  throw new CliError(msg, 2);
+}
+
+export async function runSimulateCommand(file: string, o: SimulateCliOptions): Promise<number> {
+  const assertions: Assertion[] = [];
+  for (const a of o.assert ?? []) {
+    const p = parseAssertion(a);
+    if (typeof p === 'string') usage(p);
+    assertions.push(p);
+  }
+  let devices: number | undefined;
+  if (o.devices !== undefined) {
+    devices = Number(o.devices);
+    if (!Number.isInteger(devices) || devices < 1) usage(`--devices must be a whole number >= 1, got "${o.devices}"`);
+  }
+  let fleet;
+  try {
+    const def = loadFleet(resolve(file));
+    if (o.duration !== undefined) {
+      const ms = parseDuration(o.duration);
+      if (typeof ms !== 'number' || !(ms > 0)) usage(`--duration must be like 24h, 7d, 90m or seconds, got "${o.duration}"`);
+      def.durationMs = ms;
+    }
+    if (o.seed !== undefined) def.seed = /^-?\d+$/.test(o.seed) ? Number(o.seed) : o.seed;
+    fleet = expandFleet(def, def.seed, { devices });
+  } catch (err) {
+    if (err instanceof FleetError) usage(err.message);
+    throw err;
+  }
+
+  const tty = process.stderr.isTTY && !o.json;
+  const bar = tty ? new SingleBar({ format: 'simulating [{bar}] {percentage}% | {eta_formatted} left', hideCursor: true, clearOnComplete: true }) : null;
+  const log = createUplinkLog(o.out, { cbor: !!o.cbor });
+  bar?.start(100, 0);
+  let run;
+  try {
+    run = await runFleet({ fleet, onUplink: (u) => log.write(u), onProgress: (f) => bar?.update(Math.round(f * 100)) });
+  } finally {
+    bar?.stop();
+    log.close();
+  }
+  const result = audit(run.txs, run.downlinks, {
+    region: fleet.region,
+    fairUse: fleet.fairUse && fleet.fairUse.enabled ? { uplinkAirtimeMs: fleet.fairUse.uplinkAirtimeMs, downlinksPerWindow: fleet.fairUse.downlinksPerWindow, windowMs: fleet.fairUse.windowMs } : null,
+    joinBackoff: true,
+    nodeStart: Object.fromEntries(run.nodes.map((n) => [n.node.id, n.sim.boots()])),
+  });
+  const report = buildReport(fleet, run, result, estimateBatteryDays(fleet, run));
+  const files = writeReport(report, o.out);
+
+  const failed: string[] = [];
+  for (const a of assertions) {
+    const c = checkAssertion(a, report);
+    if (!c.ok) failed.push(`assertion failed: ${a.text} (actual ${c.actual === null ? 'n/a' : +c.actual.toFixed(4)})`);
+  }
+  if (report.violations.length > 0) failed.push(`${report.violations.length} rule violation(s) in the transmission log (see ${files.html})`);
+
+  if (o.json) process.stdout.write(formatSummaryJson(report));
+  else {
+    process.stdout.write(formatSummary(report) + '\n');
+    process.stdout.write(`report: ${files.html}\n        ${files.json}\n uplinks: ${log.files.jsonl}${log.files.cbor ? `\n         ${log.files.cbor}` : ''}\n`);
+  }
+  for (const f of failed) process.stderr.write(`lorakit: ${f}\n`);
+  return failed.length ? 1 : 0;
+}
