@@ -33,6 +33,11 @@ export const SUITES: readonly SuiteEntry[] = [
     description: 'radio channel: pure-ALOHA delivery vs e^(-2G) (model check), transmissions/s through the channel',
     load: async () => (await import('./channel.ts')).suite,
   },
+  {
+    name: 'audit',
+    description: 'fleet auditor: 10k nodes x 100 uplinks/day',
+    load: async () => (await import('../../simulator/audit/bench.ts')).suite,
+  },
 ];
 
 /** Resolves suite names (none = all); unknown names are returned separately. */

@@ -144,7 +144,12 @@ function macAnswers(ctx: Ctx, dev: DeviceState, cmds: MacCommand[], meta: RxMeta
       out.push(linkCheckAns(best ? best.snr - floor : 0, gws.length));
     } else if (c.cid === CID.LinkADR) {
       // status bits: power, DR, channel mask all acknowledged -> the device applied it
-      if ((c.payload[0]! & 0x07) === 0x07 && dev.adrPending) dev.txPowerIdx = dev.pendingAdrPower ?? dev.txPowerIdx;
+      const status = c.payload[0]! & 0x07;
+      if (status === 0x07 && dev.adrPending) dev.txPowerIdx = dev.pendingAdrPower ?? dev.txPowerIdx;
+      // power not acknowledged: the device cannot do that power; never ask for it again
+      else if ((status & 0x04) === 0 && dev.adrPending && dev.pendingAdrPower !== undefined && dev.pendingAdrPower > dev.txPowerIdx) {
+        dev.maxPowerIdx = dev.pendingAdrPower - 1;
+      }
       dev.adrPending = false;
     } else if (c.cid === CID.DevStatus) {
       dev.lastDevStatus = decodeDevStatusAns(c.payload);
@@ -168,13 +173,16 @@ function adrStep(ctx: Ctx, dev: DeviceState, dr: number): MacCommand | null {
     txPowerIdx: dev.txPowerIdx,
     requiredSnrDb: requiredSnrDb(ctx.region.spreadingFactor(dr)),
     maxDr: ctx.region.maxAdrDr,
-    maxTxPowerIdx: ctx.region.maxTxPowerIdx,
+    maxTxPowerIdx: dev.maxPowerIdx !== undefined ? Math.min(dev.maxPowerIdx, ctx.region.maxTxPowerIdx) : ctx.region.maxTxPowerIdx,
     installationMarginDb: ctx.adr.installationMarginDb,
     historyLength: ctx.adr.historyLength,
   });
   if (!d) return null;
   dev.adrPending = true;
   dev.pendingAdrPower = d.txPowerIdx;
+  // judge the device afresh on a full history at its new settings: at most one LinkADRReq per
+  // `historyLength` uplinks, which keeps ADR within TTN's 10 downlinks a day
+  dev.snrHistory = [];
   ctx.stats.adrRequests++;
   return linkAdrReq({ dr: d.dr, txPowerIdx: d.txPowerIdx, ...ctx.region.adrChMask, nbTrans: 1 });
 }

@@ -25,6 +25,8 @@ export interface DeviceState {
   txPowerIdx: number;
   adrPending: boolean;
   pendingAdrPower?: number;
+  /** Highest TX power index the device has accepted or not refused (refusals lower it). */
+  maxPowerIdx?: number;
   queue: QueuedDownlink[];
   macQueue: MacCommand[];
   lastDevStatus?: { battery: number; marginDb: number };

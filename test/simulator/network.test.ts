@@ -187,13 +187,21 @@ describe('network server data path', () => {
     // SNR 10 at SF12 (floor -20), margin 10: 20 - 10 = 10 dB... steps = floor((10+20-10)/3) = 6
     expect(adrCmd).toBeDefined();
     expect(decodeLinkAdrReq(adrCmd!)).toEqual({ dr: 5, txPowerIdx: 1, chMask: 0, chMaskCntl: 6, nbTrans: 1 });
-    // the device acknowledges: power index adopted; at DR5 (floor -7.5 dB) the margin
-    // 10 + 7.5 - 10 = 7.5 dB still allows 2 steps: DR stays at the max, power index 1 -> 3
+    // the device acknowledges: power index adopted, and the history starts afresh, so the
+    // next request waits for 20 uplinks at the new settings (ADR stays within TTN's 10 downlinks a day)
     const r = ns.receive(abpUp(20, { adr: true, fOpts: encodeMacCommands([linkAdrAns(true, true, true)]) }), meta(30_000, [10], 5));
     expect(ns.device(ABP.devEui)!.txPowerIdx).toBe(1);
-    const dn = openDataFrame(r.downlink!.phy, abpKeys, r.downlink!.fCnt!);
-    const next = dn.ok ? parseMacCommands(dn.value.payload!, 'down').commands[0]!.payload : new Uint8Array(0);
-    expect(decodeLinkAdrReq(next)).toMatchObject({ dr: 5, txPowerIdx: 3 });
+    expect(r.downlink).toBeUndefined();
+    let next: Uint8Array | undefined;
+    for (let i = 21; i < 41; i++) {
+      const rr = ns.receive(abpUp(i, { adr: true }), meta(40_000 + i * 1000, [10], 5));
+      if (!rr.downlink) continue;
+      expect(i).toBe(39); // uplinks 20..39 at the new settings
+      const dn = openDataFrame(rr.downlink.phy, abpKeys, rr.downlink.fCnt!);
+      next = dn.ok ? parseMacCommands(dn.value.payload!, 'down').commands[0]!.payload : undefined;
+    }
+    // at DR5 (floor -7.5 dB) the margin 10 + 7.5 - 10 = 7.5 dB allows 2 steps: power index 1 -> 3
+    expect(decodeLinkAdrReq(next!)).toMatchObject({ dr: 5, txPowerIdx: 3 });
     expect(ns.stats().adrRequests).toBe(2);
   });
 
