@@ -2,18 +2,27 @@
 // from UART chunks (any mix of \r and \n, split chunks, NUL bytes and non-ASCII
 // garbage), keeps one command in flight with its own timeout, routes lines no
 // command claims to an unsolicited handler, counts consecutive timeouts, and
-// redacts keys in every diagnostic line. Plus the reset escalation and the
-// one-operation-at-a-time gate both drivers use.
+// redacts keys in every diagnostic line. Plus the outcome tables the drivers map
+// modem words with.
 import type { Hal } from '../hal.ts';
-import { BUSY, fault } from './modem.ts';
-import type { Busy, Fault } from './modem.ts';
+import { fault } from './modem.ts';
+import type { Done, Fault, TxOutcome, JoinOutcome, LinkCheckOutcome, CounterOutcome } from './modem.ts';
 
 /** Handler verdicts: not this command's line / consumed, same deadline / finished; a positive number re-arms the timeout (ms). */
 export const NOT_MINE = -1;
 export const MORE = -2;
 export const DONE = 0;
 
-export type LineHandler = (line: string) => number;
+/** What a command got: its text `t`, the status word `s` (null until one arrives), a value line `v`, a wait `w` (ms). */
+export interface Reply {
+  t: string;
+  s: string | null;
+  v: string;
+  w?: number;
+}
+
+/** Classifies one line for the command in flight and records what it got in `r`. */
+export type LineHandler = (line: string, r: Reply) => number;
 
 export interface LineEngine {
   /** Opens the UART if closed. */
@@ -21,273 +30,167 @@ export interface LineEngine {
   close(): void;
   /**
    * Writes `tx` + CRLF (nothing when `tx` is empty: just listen), then hands every line to
-   * `onLine` until it returns DONE (`done(false)`) or `ms` pass without a verdict (`done(true)`).
+   * `onLine` until it returns DONE (`done(false, r)`) or `ms` pass without a verdict (`done(true, r)`).
    * Returns false (and calls nothing) when a command is already in flight.
    */
-  run(tx: string, ms: number, onLine: LineHandler, done: (timedOut: boolean) => void): boolean;
-  /** Raw bytes, e.g. the 0x55 auto-baud character after a break. */
-  raw(data: string): void;
-  sendBreak(ms: number): void;
+  run(tx: string, ms: number, onLine: LineHandler, done: (timedOut: boolean, r: Reply) => void): boolean;
+  /** Writes `tx` + CRLF without waiting for anything (logged, redacted). */
+  send(tx: string): void;
+  /** A break condition, then `after` raw (the 0x55 auto-baud character, or nothing). */
+  brk(after: string): void;
   /** Lines that no command claims. */
   setUnsolicited(fn: (line: string) => void): void;
-  /** Consecutive command timeouts (a reply resets it). */
-  misses(): number;
-  clearMisses(): void;
+  /** Consecutive command timeouts (a reply resets it); `clear` zeroes the count. */
+  misses(clear?: boolean): number;
   log(s: string): void;
+}
+
+/** Any outcome a table can give (callers narrow it to their operation's type). */
+export type Outcome = Done | TxOutcome | JoinOutcome | LinkCheckOutcome | CounterOutcome;
+
+/** `tx` with any key material replaced: everything after a `key` word's separator. */
+export function redact(tx: string): string {
+  let i = tx.toUpperCase().indexOf('KEY');
+  if (i < 0) return tx;
+  while (i < tx.length && tx.charAt(i) !== ' ' && tx.charAt(i) !== '=') i++;
+  return i < tx.length ? tx.substring(0, i + 1) + '<redacted>' : tx;
+}
+
+/** The command `tx` timed out (shortened; the key, if any, is not in the detail). `pre` replaces the wording. */
+export function noReply(tx: string, pre?: string): Fault {
+  tx = redact(tx);
+  return fault((pre || 'no reply to ') + (tx.length > 32 ? tx.substring(0, 32) + '...' : tx));
+}
+
+/** A reply this command cannot have (shortened, redacted). */
+export function unexpected(line: string): Fault {
+  return noReply(line, 'unexpected reply: ');
+}
+
+/**
+ * The outcome of a reply's status word `r.s` through `table`: a string of ` word=kind`
+ * entries ending with a space, e.g. ` ok=ok busy=busy `; an entry with an empty word
+ * (` =fault`) takes every other word, else another word is an unexpected reply, and no
+ * word at all is no reply. The kind `fault` gets the word as its detail, `duty-cycle-wait`
+ * the wait `r.w` (0 when the modem gives none).
+ */
+export function outcome(table: string, r: Reply): Outcome {
+  const w = r.s;
+  if (w === null) return noReply(r.t);
+  let i = w.indexOf(' ') < 0 ? table.indexOf(' ' + w + '=') : -1;
+  // i: where the kind's '=' is
+  i = i < 0 ? table.indexOf(' =') + 1 : i + w.length + 1;
+  if (i < 1) return unexpected(w);
+  const k = table.substring(i + 1, table.indexOf(' ', i));
+  return (k === 'fault' ? fault(w) : k === 'duty-cycle-wait' ? { kind: k, ms: r.w || 0 } : { kind: k }) as Outcome;
 }
 
 /** Longest line kept (a RUI3 downlink of 256 bytes is about 560 characters); longer ones are dropped. */
 const MAX_LINE = 640;
 
-/** `tx` with any key material replaced: everything after a `key` word's separator. */
-export function redact(tx: string): string {
-  const up = tx.toUpperCase();
-  const k = up.indexOf('KEY');
-  if (k < 0) return tx;
-  let i = k + 3;
-  while (i < tx.length && tx.charAt(i) !== ' ' && tx.charAt(i) !== '=') i++;
-  return i < tx.length ? tx.substring(0, i + 1) + '<redacted>' : tx;
-}
-
-function clip(s: string): string {
-  return s.length > 32 ? s.substring(0, 32) + '...' : s;
-}
-
-/** The command timed out (the key, if any, is not in the detail). */
-export function noReply(tx: string): Fault {
-  return fault('no reply to ' + clip(redact(tx)));
-}
-
-/** A reply this command cannot have (shortened, redacted). */
-export function unexpected(line: string): Fault {
-  return fault('unexpected reply: ' + clip(redact(line)));
-}
-
 export function createLineEngine(hal: Hal, baud: number, debug: boolean): LineEngine {
-  const st = {
-    open: false,
-    buf: '',
-    drop: false,
-    handler: null as LineHandler | null,
-    done: null as ((timedOut: boolean) => void) | null,
-    timer: null as number | null,
-    secret: false,
-    miss: 0,
-    unsolicited: null as ((line: string) => void) | null,
-  };
+  let isOpen = false;
+  let buf = '';
+  let drop = false;
+  let handler: LineHandler | null = null;
+  let done: ((timedOut: boolean, r: Reply) => void) | null = null;
+  let r: Reply = { t: '', s: null, v: '' };
+  let timer = 0;
+  let secret = false;
+  let miss = 0;
+  let unsolicited: ((line: string) => void) | null = null;
 
   function log(s: string): void {
     if (debug) hal.log('modem ' + s);
   }
 
-  function finish(timedOut: boolean): void {
-    if (st.timer !== null) hal.clearTimeout(st.timer);
-    st.timer = null;
-    const d = st.done;
-    st.handler = null;
-    st.done = null;
-    st.secret = false;
-    if (timedOut) {
-      st.miss++;
+  /** Ends the command in flight: `got` when its handler said DONE; called without it by the timer. */
+  function finish(got?: boolean): void {
+    const d = done!;
+    // a fired timer is not cleared (Espruino complains about unknown timeouts)
+    if (got) hal.clearTimeout(timer);
+    done = null;
+    secret = false;
+    if (got) miss = 0;
+    else {
+      miss++;
       log('timeout');
-    } else st.miss = 0;
-    if (d) d(timedOut);
-  }
-
-  function arm(ms: number): void {
-    if (st.timer !== null) hal.clearTimeout(st.timer);
-    st.timer = hal.setTimeout(function () {
-      st.timer = null;
-      finish(true);
-    }, ms);
-  }
-
-  function onLine(line: string): void {
-    log('< ' + (st.secret ? '<reply to a key command>' : line));
-    const r = st.handler ? st.handler(line) : NOT_MINE;
-    if (r === NOT_MINE) {
-      if (st.unsolicited) st.unsolicited(line);
-    } else if (r === DONE) finish(false);
-    else if (r > 0) arm(r);
+    }
+    d(!got, r);
   }
 
   function onData(chunk: string): void {
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk.charCodeAt(i);
       if (c === 10 || c === 13) {
-        const line = st.buf;
-        const dropped = st.drop;
-        st.buf = '';
-        st.drop = false;
-        if (line.length > 0 && !dropped) onLine(line);
-      } else if (c >= 32 && c < 127 && !st.drop) {
-        if (st.buf.length >= MAX_LINE) {
-          st.drop = true;
-          st.buf = '';
+        const line = drop ? '' : buf;
+        buf = '';
+        drop = false;
+        if (line) {
+          log('< ' + (secret ? '<reply to a key command>' : line));
+          const v = done ? handler!(line, r) : NOT_MINE;
+          if (v === DONE) finish(true);
+          else if (v > 0) {
+            hal.clearTimeout(timer);
+            timer = hal.setTimeout(finish, v);
+          } else if (v === NOT_MINE && unsolicited) unsolicited(line);
+        }
+      } else if (c > 31 && c < 127 && !drop) {
+        if (buf.length < MAX_LINE) buf += chunk.charAt(i);
+        else {
+          drop = true;
+          buf = '';
           log('overlong line dropped');
-        } else st.buf += chunk.charAt(i);
+        }
       }
     }
   }
 
   function open(): void {
-    if (st.open) return;
-    st.open = true;
-    st.buf = '';
-    st.drop = false;
+    if (isOpen) return;
+    isOpen = true;
+    buf = '';
+    drop = false;
     hal.modemSerial.open(baud, onData);
+  }
+
+  function send(tx: string): void {
+    open();
+    const red = redact(tx);
+    secret = red !== tx;
+    log('> ' + red);
+    hal.modemSerial.write(tx + '\r\n');
   }
 
   return {
     open: open,
-    close: function () {
-      if (!st.open) return;
-      st.open = false;
-      hal.modemSerial.close();
+    close() {
+      if (isOpen) hal.modemSerial.close();
+      isOpen = false;
     },
-    run: function (tx, ms, handler, done) {
-      if (st.done) return false;
+    run(tx, ms, onLine, cb) {
+      if (done) return false;
       open();
-      st.handler = handler;
-      st.done = done;
-      st.secret = redact(tx) !== tx;
-      arm(ms);
-      if (tx.length > 0) {
-        log('> ' + redact(tx));
-        hal.modemSerial.write(tx + '\r\n');
-      }
+      handler = onLine;
+      done = cb;
+      r = { t: tx, s: null, v: '' };
+      timer = hal.setTimeout(finish, ms);
+      if (tx) send(tx);
       return true;
     },
-    raw: function (data) {
+    send: send,
+    brk(after) {
       open();
-      hal.modemSerial.write(data);
+      hal.modemSerial.sendBreak(20);
+      if (after) hal.modemSerial.write(after);
     },
-    sendBreak: function (ms) {
-      open();
-      hal.modemSerial.sendBreak(ms);
+    setUnsolicited(fn) {
+      unsolicited = fn;
     },
-    setUnsolicited: function (fn) {
-      st.unsolicited = fn;
-    },
-    misses: function () {
-      return st.miss;
-    },
-    clearMisses: function () {
-      st.miss = 0;
+    misses(clear) {
+      if (clear) miss = 0;
+      return miss;
     },
     log: log,
-  };
-}
-
-/** How a driver resets its modem. */
-export interface ResetPlan {
-  /** RESET pin (active low), or undefined. */
-  pin: string | undefined;
-  /** Soft reset command (`sys reset`, `ATZ`). */
-  soft: string;
-  /** True for a line that shows the modem has (re)booted. */
-  booted: (line: string) => boolean;
-  /** Send 0x55 after the break (RN2483 auto-baud). */
-  autobaud: boolean;
-  /** How long to wait for the boot line. */
-  bootMs: number;
-}
-
-/** Quiet time after the boot line so that trailing banner lines are not taken as replies. */
-const SETTLE_MS = 300;
-
-/**
- * Resets the modem: pulse the RESET pin if there is one, else the soft reset command;
- * if that gets no boot line, a break (+ 0x55) and the soft reset once more.
- * Calls back true when a boot line was seen. Consecutive-timeout count is cleared either way.
- */
-export function recover(hal: Hal, eng: LineEngine, plan: ResetPlan, cb: (ok: boolean) => void): void {
-  function boot(line: string): number {
-    return plan.booted(line) ? DONE : MORE;
-  }
-  function settle(timedOut: boolean): void {
-    eng.clearMisses();
-    hal.setTimeout(function () {
-      cb(!timedOut);
-    }, SETTLE_MS);
-  }
-  function viaBreak(timedOut: boolean): void {
-    if (!timedOut) return settle(false);
-    eng.sendBreak(20);
-    if (plan.autobaud) eng.raw('\x55');
-    if (!eng.run(plan.soft, plan.bootMs, boot, settle)) settle(true);
-  }
-  eng.log('reset');
-  if (plan.pin !== undefined) {
-    const pin = plan.pin;
-    hal.digitalWrite(pin, false);
-    hal.setTimeout(function () {
-      hal.digitalWrite(pin, true);
-      if (!eng.run('', plan.bootMs, boot, viaBreak)) settle(true);
-    }, 20);
-  } else if (!eng.run(plan.soft, plan.bootMs, boot, viaBreak)) settle(true);
-}
-
-/** One operation at a time, the wake-up before it, and the reset after too many timeouts. */
-export interface Gate {
-  /** Runs `body` unless an operation is in flight (then `cb(busy)`); `cb` is always asynchronous. */
-  run<T>(cb: (o: T | Busy | Fault) => void, body: (end: (o: T | Busy | Fault) => void) => void): void;
-  /** Like run, without waking the modem first (wake and sleep themselves). */
-  runAwake<T>(cb: (o: T | Busy | Fault) => void, body: (end: (o: T | Busy | Fault) => void) => void): void;
-  busy(): boolean;
-}
-
-export function createGate(
-  hal: Hal,
-  eng: LineEngine,
-  maxTimeouts: number,
-  wake: (then: (f: Fault | null) => void) => void,
-  reset: (then: () => void) => void,
-): Gate {
-  let inFlight = false;
-
-  function later<T>(cb: (o: T) => void, o: T): void {
-    hal.setTimeout(function () {
-      cb(o);
-    }, 0);
-  }
-
-  function start<T>(cb: (o: T | Busy | Fault) => void, body: (end: (o: T | Busy | Fault) => void) => void, wakeFirst: boolean): void {
-    if (inFlight) return later(cb, BUSY);
-    inFlight = true;
-    let ended = false;
-    function end(o: T | Busy | Fault): void {
-      if (ended) return;
-      ended = true;
-      if (eng.misses() >= maxTimeouts) {
-        hal.log('modem: no reply ' + eng.misses() + ' times, resetting');
-        reset(function () {
-          inFlight = false;
-          cb(fault('no reply; modem reset'));
-        });
-        return;
-      }
-      inFlight = false;
-      cb(o);
-    }
-    hal.setTimeout(function () {
-      if (!wakeFirst) return body(end);
-      wake(function (f) {
-        if (f) end(f);
-        else body(end);
-      });
-    }, 0);
-  }
-
-  return {
-    run: function (cb, body) {
-      start(cb, body, true);
-    },
-    runAwake: function (cb, body) {
-      start(cb, body, false);
-    },
-    busy: function () {
-      return inFlight;
-    },
   };
 }

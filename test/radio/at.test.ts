@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createLineEngine, redact, noReply, unexpected, DONE, MORE, NOT_MINE } from '../../firmware/radio/at.ts';
-import { fromHex, toHex, parseDec, isHex, isInt } from '../../firmware/radio/hex.ts';
+import { createLineEngine, redact, noReply, unexpected, outcome, DONE, MORE, NOT_MINE } from '../../firmware/radio/at.ts';
+import { fromHex, toHex, parseDec, isInt } from '../../firmware/radio/hex.ts';
 import { fakeClock, fakeHal, fakeModem } from './fakes.ts';
 
 function setup() {
@@ -137,6 +137,33 @@ describe('redaction and details', () => {
   });
 });
 
+describe('outcome tables', () => {
+  const reply = (s: string | null, w?: number) => ({ t: 'mac tx cnf 1 00', s, v: '', w });
+  const rn = ' ok=ok no_free_ch=duty-cycle-wait silent=fault busy=busy ';
+  const rui = ' OK=ok WAIT=duty-cycle-wait =fault ';
+
+  it('maps listed words to their kind, with the word as a fault detail and the wait in ms', () => {
+    expect(outcome(rn, reply('ok'))).toEqual({ kind: 'ok' });
+    expect(outcome(rn, reply('busy'))).toEqual({ kind: 'busy' });
+    expect(outcome(rn, reply('silent'))).toEqual({ kind: 'fault', detail: 'silent' });
+    expect(outcome(rn, reply('no_free_ch'))).toEqual({ kind: 'duty-cycle-wait', ms: 0 });
+    expect(outcome(rui, reply('WAIT', 5000))).toEqual({ kind: 'duty-cycle-wait', ms: 5000 });
+  });
+
+  it('an unlisted word is unexpected, or whatever the catch-all entry says; no word is no reply', () => {
+    expect(outcome(rn, reply('Hello?'))).toEqual({ kind: 'fault', detail: 'unexpected reply: Hello?' });
+    expect(outcome(rui, reply('AT_RX_ERROR'))).toEqual({ kind: 'fault', detail: 'AT_RX_ERROR' });
+    expect(outcome(rn, reply(null))).toEqual({ kind: 'fault', detail: 'no reply to mac tx cnf 1 00' });
+  });
+
+  it('matches whole words only, never a word with spaces or a part of an entry', () => {
+    for (const w of ['o', 'k', 'no_free', 'free_ch', 'ok=ok', 'ok busy', 'busy=busy silent', '=', 'duty-cycle-wait']) {
+      expect(outcome(rn, reply(w))).toEqual({ kind: 'fault', detail: 'unexpected reply: ' + w });
+    }
+    expect(outcome(rui, reply('OK WAIT'))).toEqual({ kind: 'fault', detail: 'OK WAIT' });
+  });
+});
+
 describe('hex and numbers', () => {
   it('round-trips any bytes through hex', () => {
     fc.assert(
@@ -153,9 +180,10 @@ describe('hex and numbers', () => {
     expect(fromHex('ABC')).toBeNull();
     expect(fromHex('0G')).toBeNull();
     expect(fromHex('0 ')).toBeNull();
-    expect(isHex('0011', 2)).toBe(true);
-    expect(isHex('0011', 3)).toBe(false);
-    expect(isHex(17, 1)).toBe(false);
+    // with a length: exactly that many bytes of hex (what isHex checked before it was merged into fromHex)
+    expect(fromHex('0011', 2)).toEqual(new Uint8Array([0, 0x11]));
+    expect(fromHex('0011', 3)).toBeNull();
+    expect(fromHex(17, 1)).toBeNull();
   });
 
   it('parses decimals without ever producing NaN', () => {
@@ -172,8 +200,12 @@ describe('hex and numbers', () => {
     expect(parseDec('')).toBeNull();
     expect(parseDec('-')).toBeNull();
     expect(parseDec('4a')).toBeNull();
+    // only the plain form: what both modems print
+    expect(parseDec('4294967295')).toBe(4294967295);
+    for (const s of ['007', '+5', ' 5', '5 ', '4e1', '0x10', 'NaN', 'Infinity']) expect(parseDec(s)).toBeNull();
     expect(isInt(3, 1, 3)).toBe(true);
     expect(isInt(3.5, 1, 4)).toBe(false);
     expect(isInt(NaN, 0, 1)).toBe(false);
+    for (const x of ['2', true, null, undefined, [2], Infinity]) expect(isInt(x, 0, 10)).toBe(false);
   });
 });
