@@ -38,6 +38,11 @@ export const SUITES: readonly SuiteEntry[] = [
     description: 'fleet auditor: 10k nodes x 100 uplinks/day',
     load: async () => (await import('../../simulator/audit/bench.ts')).suite,
   },
+  {
+    name: 'decode-stream',
+    description: 'live decoder throughput through a local mosquitto',
+    load: async () => (await import('../decode-stream/bench.ts')).suite,
+  },
 ];
 
 /** Resolves suite names (none = all); unknown names are returned separately. */
