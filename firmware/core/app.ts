@@ -2,6 +2,7 @@
 // generated entry calls `start`; the simulator calls `create` with per-node
 // settings (keys, intervals) on virtual hardware.
 import type { Hal } from '../hal.ts';
+import type { FairUseConfig } from '../lorawan/fairuse.ts';
 import { createNode, type LoraNode } from './node.ts';
 import type { Activation, AppDefinition, ModemFactory, NodeSettings, SensorPins } from './types.ts';
 
@@ -14,6 +15,8 @@ export interface SettingsOverride {
   confirmed?: boolean;
   alarmConfirmed?: boolean;
   thresholds?: number[];
+  /** The network's fair-use policy (TTN's by default), or null on a network without one. */
+  fairUse?: FairUseConfig | null;
   enforceDutyCycle?: boolean;
   queueCapacity?: number;
 }
@@ -40,7 +43,7 @@ export function withSettings(def: AppDefinition, o: SettingsOverride | undefined
     confirmed: o.confirmed !== undefined ? o.confirmed : s.confirmed,
     alarmConfirmed: o.alarmConfirmed !== undefined ? o.alarmConfirmed : s.alarmConfirmed,
     thresholds: o.thresholds !== undefined ? o.thresholds : s.thresholds,
-    fairUse: s.fairUse,
+    fairUse: o.fairUse !== undefined ? o.fairUse : s.fairUse,
     enforceDutyCycle: o.enforceDutyCycle !== undefined ? o.enforceDutyCycle : s.enforceDutyCycle,
     queueCapacity: o.queueCapacity !== undefined ? o.queueCapacity : s.queueCapacity,
     modem: s.modem,

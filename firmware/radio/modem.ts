@@ -76,6 +76,11 @@ export interface ModemConfig {
   txMs?: number;
   /** Timeout of a confirmed uplink's result, retransmissions included (default 60000 ms). */
   cnfMs?: number;
+  /**
+   * false turns the modem's own duty-cycle enforcement off (RUI3 `AT+DCS=0`; RN2483 channel
+   * dcycle 0). Only for tests of the auditor: a node must never transmit without a ledger.
+   */
+  dutyCycle?: boolean;
   /** RUI3 band number for AT+BAND (RAK3172 only; e.g. 4 = EU868). Not sent when absent. */
   band?: number;
 }

@@ -110,6 +110,7 @@ export function createRak3172(hal: Hal, cfg: ModemConfig): Modem {
           cb,
           (end) => {
             const q = cfg.band === undefined ? [] : ['AT+BAND=' + cfg.band];
+            if (cfg.dutyCycle === false) q.push('AT+DCS=0');
             const k = q.length;
             q.push('AT+NJS=?', 'AT+ADR=?', 'AT+CFM=?', 'AT+DR=?');
             c.seq(q, (o, v) => {

@@ -67,14 +67,17 @@ export function createRn2483(hal: Hal, cfg: ModemConfig): Modem {
         c.op(
           cb,
           (end) => {
-            c.seq(['mac get status', 'mac get adr', 'mac get dr'], (o, v) => {
+            const q = cfg.dutyCycle === false ? ['mac set ch dcycle 0 0', 'mac set ch dcycle 1 0', 'mac set ch dcycle 2 0'] : [];
+            const k = q.length;
+            q.push('mac get status', 'mac get adr', 'mac get dr');
+            c.seq(q, (o, v) => {
               if (o.kind !== 'ok') return end(o);
-              const s = v[0]!;
+              const s = v[k]!;
               const b = fromHex('0' + s.charAt(s.length - 1));
               if (s.length < 4 || !b) return end(unexpected(s));
               c.joined = (b[0]! & 1) === 1;
-              c.adr = v[1] === 'on';
-              c.dr = parseDec(v[2]!) ?? c.dr;
+              c.adr = v[k + 1] === 'on';
+              c.dr = parseDec(v[k + 2]!) ?? c.dr;
               end(OK);
             });
           },

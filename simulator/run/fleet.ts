@@ -116,7 +116,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
       air,
       seed: `${String(f.seed)}/${n.id}`,
       hwEui: n.devEui,
-      override: { ...n.settings, activation: n.activation },
+      override: { ...n.settings, fairUse: f.fairUse, activation: n.activation },
       signals: n.signals,
       modemFaults: n.faults.modem,
     });

@@ -62,6 +62,19 @@ describe('lorakit simulate', () => {
     expect(lines[0]).toMatch(/^lorakit: assertion failed: delivery>1 \(actual [0-9.]+\)$/);
   }, 300_000);
 
+  it('catches a fleet that breaks its duty cycle (firmware ledger off) and exits 1', async () => {
+    const out = tmp();
+    const r = await lorakit(['simulate', join(import.meta.dirname, '../../simulator/fleets/dutycycle-breaker.yaml'), '--out', out, '--duration', '1h', '--json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/rule violation\(s\) in the transmission log/);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const kinds = new Set(report.violations.map((v: { kind: string }) => v.kind));
+    expect([...kinds]).toEqual(['duty-cycle']);
+    const m = report.summary.dutyCycle.find((b: { band: string }) => b.band.startsWith('M '));
+    expect(m.worstShare).toBeGreaterThan(0.01);
+    expect(m.headroom).toBeLessThan(0);
+  }, 300_000);
+
   it('bad input exits 2 with one readable line naming the problem', async () => {
     const dir = tmp();
     const broken = join(dir, 'broken.yaml');
