@@ -6,7 +6,7 @@ const DAY = 86_400_000;
 describe.each([
   ['PICO', 'RN2483'],
   ['MDBT42Q', 'RAK3172'],
-] as const)('env-monitor bundle on a virtual %s with an emulated %s', (board) => {
+] as const)('env-monitor bundle on a virtual %s with an emulated %s', (board, _modem) => {
   it('joins, and for 7 simulated days every sample is sent and decodes to what the virtual sensors gave', async () => {
     const fw = await firmware('env-monitor', board);
     const b = createBench('env-monitor');
