@@ -34,9 +34,19 @@ export const SUITES: readonly SuiteEntry[] = [
     load: async () => (await import('./channel.ts')).suite,
   },
   {
+    name: 'frames',
+    description: 'LoRaWAN frame crypto: data frames built+opened per second, lora-packet vs the fast path (ratio); AES backends; joins',
+    load: async () => (await import('./frames.ts')).suite,
+  },
+  {
     name: 'audit',
     description: 'fleet auditor: 10k nodes x 100 uplinks/day',
     load: async () => (await import('../../simulator/audit/bench.ts')).suite,
+  },
+  {
+    name: 'fleet',
+    description: 'fleet simulator throughput at 1,000 and 10,000 nodes (device-hours per wall second), peak memory',
+    load: async () => (await import('./fleet.ts')).suite,
   },
   {
     name: 'decode-stream',
