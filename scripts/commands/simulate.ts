@@ -13,6 +13,8 @@ export const command: CommandModule = {
       .option('-o, --out <dir>', 'where report.json, report.html and uplinks.jsonl go', 'out/simulate')
       .option('--cbor', 'also write uplinks.cbor (an RFC 8742 CBOR sequence)')
       .option('--json', 'print the summary as JSON (no progress bar)')
+      .option('--mqtt <url>', 'also publish every decoded uplink to this MQTT broker (QoS 1), e.g. mqtt://127.0.0.1:1883')
+      .option('--mqtt-prefix <topic>', 'topic prefix for --mqtt: <prefix>/<app>/<devEui>/up', 'lorakit')
       .option('--assert <check...>', "fail (exit 1) unless each holds, e.g. --assert 'delivery>=0.9' 'violations==0'")
       .action(async (fleet: string, opts: SimulateCliOptions) => {
         const { runSimulateCommand } = await import('../simulate/simulate.ts');
@@ -28,5 +30,7 @@ export interface SimulateCliOptions {
   out: string;
   cbor?: boolean;
   json?: boolean;
+  mqtt?: string;
+  mqttPrefix?: string;
   assert?: string[];
 }

@@ -18,6 +18,21 @@ function usage(msg: string): never {
   throw new CliError(msg, 2);
 }
 
+/** Connects the MQTT sink, or fails with one line when the broker cannot be reached. */
+async function openSink(url: string, prefix: string) {
+  if (!/^mqtts?:\/\/[^\s]+$/.test(url)) usage(`--mqtt must be a URL like mqtt://127.0.0.1:1883, got "${url}"`);
+  const { createMqttSink } = await import('../../simulator/sinks/mqtt.ts');
+  const sink = createMqttSink(url, { topicPrefix: prefix, qos: 1 });
+  let timer: NodeJS.Timeout | undefined;
+  const ok = await Promise.race([sink.ready.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 10_000)))]);
+  clearTimeout(timer);
+  if (!ok) {
+    await sink.close(0);
+    throw new CliError(`cannot connect to the MQTT broker at ${url}`);
+  }
+  return sink;
+}
+
 export async function runSimulateCommand(file: string, o: SimulateCliOptions): Promise<number> {
   const assertions: Assertion[] = [];
   for (const a of o.assert ?? []) {
@@ -48,14 +63,23 @@ export async function runSimulateCommand(file: string, o: SimulateCliOptions): P
   const tty = process.stderr.isTTY && !o.json;
   const bar = tty ? new SingleBar({ format: 'simulating [{bar}] {percentage}% | {eta_formatted} left', hideCursor: true, clearOnComplete: true }) : null;
   const log = createUplinkLog(o.out, { cbor: !!o.cbor });
+  const sink = o.mqtt ? await openSink(o.mqtt, o.mqttPrefix ?? 'lorakit') : null;
   bar?.start(100, 0);
   let run;
   try {
-    run = await runFleet({ fleet, onUplink: (u) => log.write(u), onProgress: (f) => bar?.update(Math.round(f * 100)) });
+    run = await runFleet({
+      fleet,
+      onUplink: (u) => {
+        log.write(u);
+        sink?.publish(u);
+      },
+      onProgress: (f) => bar?.update(Math.round(f * 100)),
+    });
   } finally {
     bar?.stop();
     log.close();
   }
+  const mqttLost = sink ? (await sink.close(60_000)).failed : 0;
   const result = audit(run.txs, run.downlinks, {
     region: fleet.region,
     fairUse: fleet.fairUse && fleet.fairUse.enabled ? { uplinkAirtimeMs: fleet.fairUse.uplinkAirtimeMs, downlinksPerWindow: fleet.fairUse.downlinksPerWindow, windowMs: fleet.fairUse.windowMs } : null,
@@ -70,6 +94,7 @@ export async function runSimulateCommand(file: string, o: SimulateCliOptions): P
     const c = checkAssertion(a, report);
     if (!c.ok) failed.push(`assertion failed: ${a.text} (actual ${c.actual === null ? 'n/a' : +c.actual.toFixed(4)})`);
   }
+  if (mqttLost > 0) failed.push(`${mqttLost} decoded uplink(s) not acknowledged by the MQTT broker ${o.mqtt}`);
   if (report.violations.length > 0) failed.push(`${report.violations.length} rule violation(s) in the transmission log (see ${files.html})`);
 
   if (o.json) process.stdout.write(formatSummaryJson(report));

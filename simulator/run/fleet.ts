@@ -135,6 +135,8 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
   for (let i = 1; i <= steps; i++) {
     clock.runUntil((f.durationMs * i) / steps);
     o.onProgress?.(i / steps);
+    // let I/O run (progress bar, MQTT sink) between steps
+    await new Promise<void>((r) => setImmediate(r));
   }
 
   const nodes = [...byId.values()];
