@@ -15,7 +15,8 @@ export type Signal = (tMs: number) => number;
 /**
  * Quantities a fleet may drive, with defaults: temperature (degC), humidity (%RH),
  * pressure (hPa), battery (mV), distance (mm: bin contents or water surface),
- * waterTemperature, soilTemperature (degC), moisture (%vol), tilt (0/1), lidTemperature (degC).
+ * waterTemperature, soilTemperature (degC), moisture (%vol), tilt (0/1), lidTemperature (degC),
+ * airTemperature (degC: the air an ultrasonic pulse crosses; in a bin that is the lid temperature).
  */
 export type Signals = Partial<Record<string, Signal>>;
 
@@ -30,6 +31,7 @@ const DEFAULTS: Record<string, number> = {
   moisture: 30,
   tilt: 0,
   lidTemperature: 20,
+  airTemperature: 20,
 };
 
 export type SensorHardware = Pick<VirtualHalParts, 'i2c' | 'oneWire' | 'analogRead' | 'digitalRead' | 'pulseEcho' | 'batteryMv' | 'touch'>;
@@ -76,7 +78,7 @@ export function createSensorHardware(app: string, pins: SensorPins, timers: Pick
       const sonar = new HcSr04Twin(timers, pins.trig, pins.echo);
       updates.push(() => {
         sonar.setDistance(value('distance'));
-        sonar.setAirTemperature(value(tq));
+        sonar.setAirTemperature(value(app === 'bin-level' ? 'lidTemperature' : 'airTemperature'));
       });
       hw.pulseEcho = sonar.pulseEcho;
       const tilt = { on: false };
