@@ -1,17 +1,10 @@
 // Binds firmware/hal.ts to a real Espruino board's globals. The build passes a
 // `BoardWiring` (from scripts/build/boards.ts) so one binding serves every board.
 import type { Hal, I2cBus, OneWireBus, SerialLine, Storage } from '../hal.ts';
+import type { BoardWiring } from './wiring.ts';
 
-export interface BoardWiring {
-  modemSerial: string;
-  modemTx: string;
-  modemRx: string;
-  modemReset?: string;
-  i2c: { bus: string; scl: string; sda: string };
-  pins: { oneWire: string; analog: string; trig: string; echo: string; tilt: string };
-  deepSleep: boolean;
-  battery: { kind: 'analog'; pin: string; divider: number } | { kind: 'nrf' };
-}
+export type { BoardWiring };
+
 
 /** A pin, a Serial or an I2C object by its global name (B6, Serial1, I2C1): indirect eval, setup only. */
 function globalNamed<T>(name: string): T {

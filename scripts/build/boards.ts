@@ -2,66 +2,39 @@
 // (JsVars: 13-byte blocks on these builds; ESPRUINO.md's table) and how the
 // LoRa modem is wired. One source of truth for the build, flash and the simulator.
 
+import type { BoardWiring } from '../../firmware/boards/wiring.ts';
+
 export type ModemType = 'rn2483' | 'rak3172';
 
-export interface BoardProfile {
+export interface BoardProfile extends BoardWiring {
   id: BoardId;
   /** The board name the espruino CLI and Web IDE use (`BOARD` in process.env). */
   espruinoBoard: string;
   jsVars: number;
   /** The modem this board carries by default in lorakit's reference wiring. */
   modem: ModemType;
-  /** UART the modem is on, and its pins (TX from the board, RX into the board). */
-  modemSerial: string;
-  modemTx: string;
-  modemRx: string;
-  /** Modem hardware reset pin (active low), if wired. */
-  modemReset?: string;
-  /** I2C bus for sensors: SCL, SDA. */
-  i2c: { bus: string; scl: string; sda: string };
-  /** Pins for the apps' sensors in lorakit's reference wiring (firmware/core/types.ts SensorPins). */
-  pins: { oneWire: string; analog: string; trig: string; echo: string; tilt: string };
-  /** STM32 boards have setDeepSleep; nRF52 sleeps automatically. */
-  deepSleep: boolean;
-  /** Battery measurement: analog pin with divider, or NRF.getBattery(). */
-  battery: { kind: 'analog'; pin: string; divider: number } | { kind: 'nrf' };
   chip: 'STM32F401' | 'STM32F411' | 'STM32F103' | 'NRF52832';
 }
 
 export const BOARD_IDS = ['PICO', 'WIFI', 'ORIGINAL', 'MDBT42Q', 'PUCKJS', 'PIXLJS'] as const;
 export type BoardId = (typeof BOARD_IDS)[number];
 
+/** The reference wiring shared by the Pico and the Espruino WiFi (same pinout): RN2483 on Serial1. */
+const STM32_RN2483: Omit<BoardProfile, 'id' | 'espruinoBoard' | 'jsVars' | 'chip'> = {
+  modem: 'rn2483',
+  modemSerial: 'Serial1',
+  modemTx: 'B6',
+  modemRx: 'B7',
+  modemReset: 'B3',
+  i2c: { bus: 'I2C1', scl: 'B8', sda: 'B9' },
+  pins: { oneWire: 'B4', analog: 'A6', trig: 'B5', echo: 'B10', tilt: 'B13' },
+  deepSleep: true,
+  battery: { kind: 'analog', pin: 'A5', divider: 2 },
+};
+
 export const BOARDS: Record<BoardId, BoardProfile> = {
-  PICO: {
-    id: 'PICO',
-    espruinoBoard: 'PICO_R1_3',
-    jsVars: 5100,
-    modem: 'rn2483',
-    modemSerial: 'Serial1',
-    modemTx: 'B6',
-    modemRx: 'B7',
-    modemReset: 'B3',
-    i2c: { bus: 'I2C1', scl: 'B8', sda: 'B9' },
-    pins: { oneWire: 'B4', analog: 'A6', trig: 'B5', echo: 'B10', tilt: 'B13' },
-    deepSleep: true,
-    battery: { kind: 'analog', pin: 'A5', divider: 2 },
-    chip: 'STM32F401',
-  },
-  WIFI: {
-    id: 'WIFI',
-    espruinoBoard: 'ESPRUINOWIFI',
-    jsVars: 8190,
-    modem: 'rn2483',
-    modemSerial: 'Serial1',
-    modemTx: 'B6',
-    modemRx: 'B7',
-    modemReset: 'B3',
-    i2c: { bus: 'I2C1', scl: 'B8', sda: 'B9' },
-    pins: { oneWire: 'B4', analog: 'A6', trig: 'B5', echo: 'B10', tilt: 'B13' },
-    deepSleep: true,
-    battery: { kind: 'analog', pin: 'A5', divider: 2 },
-    chip: 'STM32F411',
-  },
+  PICO: { ...STM32_RN2483, id: 'PICO', espruinoBoard: 'PICO_R1_3', jsVars: 5100, chip: 'STM32F401' },
+  WIFI: { ...STM32_RN2483, id: 'WIFI', espruinoBoard: 'ESPRUINOWIFI', jsVars: 8190, chip: 'STM32F411' },
   ORIGINAL: {
     id: 'ORIGINAL',
     espruinoBoard: 'ESPRUINOBOARD',

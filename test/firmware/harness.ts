@@ -11,6 +11,7 @@ import { createSeededRng } from '../../simulator/lorawan/rng.ts';
 import { loadFirmware, type LoadedFirmware } from '../../simulator/node/bundle.ts';
 import { createVirtualNode, type VirtualNode, type VirtualNodeOptions } from '../../simulator/node/virtual-node.ts';
 import { decodeUplink } from '../../codecs/index.ts';
+import type { Activation } from '../../firmware/core/types.ts';
 
 const cache = new Map<string, LoadedFirmware>();
 
@@ -52,45 +53,37 @@ export function createBench(app: string, seed = 1): Bench {
   return { clock, ns, air, uplinks, nodes: [] };
 }
 
-/** Adds an OTAA node (registered on the network) running `fw`. */
-export function addNode(b: Bench, fw: LoadedFirmware, i: number, extra: Partial<VirtualNodeOptions> = {}): VirtualNode {
-  const devEui = hexKey(1000 + i, 8);
-  const joinEui = hexKey(2000 + i, 8);
-  const appKey = hexKey(3000 + i, 16);
-  b.ns.register({ devEui, joinEui, appKey });
+function addWith(b: Bench, fw: LoadedFirmware, i: number, activation: Activation, extra: Partial<VirtualNodeOptions>): VirtualNode {
   const node = createVirtualNode({
     id: `n${i}`,
     firmware: fw,
     clock: b.clock,
     air: b.air,
     seed: i,
-    hwEui: devEui,
-    override: { activation: { mode: 'otaa', devEui, joinEui, appKey }, ...(extra.override ?? {}) },
+    hwEui: hexKey(1000 + i, 8),
+    override: { activation, ...(extra.override ?? {}) },
     ...extra,
   });
   b.nodes.push(node);
   return node;
 }
 
+/** Adds an OTAA node (registered on the network) running `fw`. */
+export function addNode(b: Bench, fw: LoadedFirmware, i: number, extra: Partial<VirtualNodeOptions> = {}): VirtualNode {
+  const devEui = hexKey(1000 + i, 8);
+  const joinEui = hexKey(2000 + i, 8);
+  const appKey = hexKey(3000 + i, 16);
+  b.ns.register({ devEui, joinEui, appKey });
+  return addWith(b, fw, i, { mode: 'otaa', devEui, joinEui, appKey }, extra);
+}
+
 /** Adds an ABP node (session registered on the network) running `fw`. */
 export function addAbpNode(b: Bench, fw: LoadedFirmware, i: number, extra: Partial<VirtualNodeOptions> = {}): VirtualNode {
-  const devEui = hexKey(1000 + i, 8);
   const devAddr = '26' + hexKey(4000 + i, 3);
   const nwkSKey = hexKey(5000 + i, 16);
   const appSKey = hexKey(6000 + i, 16);
-  b.ns.register({ mode: 'abp', devEui, devAddr, nwkSKey, appSKey });
-  const node = createVirtualNode({
-    id: `n${i}`,
-    firmware: fw,
-    clock: b.clock,
-    air: b.air,
-    seed: i,
-    hwEui: devEui,
-    override: { activation: { mode: 'abp', devAddr, nwkSKey, appSKey }, ...(extra.override ?? {}) },
-    ...extra,
-  });
-  b.nodes.push(node);
-  return node;
+  b.ns.register({ mode: 'abp', devEui: hexKey(1000 + i, 8), devAddr, nwkSKey, appSKey });
+  return addWith(b, fw, i, { mode: 'abp', devAddr, nwkSKey, appSKey }, extra);
 }
 
 /** Data-frame FCnts the modem put on air, first transmissions only, in order. */
