@@ -65,7 +65,9 @@ export function brGet(r: BitReader, n: number): number {
   if (n <= 24) {
     // the four bytes from p's byte hold all n bits (bytes past the end read as 0)
     var i = p >> 3;
-    var w = ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
+    var m = b.length - i;
+    // reads stay inside the array (an out-of-bounds read is a slow path in V8)
+    var w = ((b[i] << 24) | (m > 1 ? b[i + 1] << 16 : 0) | (m > 2 ? b[i + 2] << 8 : 0) | (m > 3 ? b[i + 3] : 0)) >>> 0;
     return (w >>> (32 - (p & 7) - n)) & ((1 << n) - 1);
   }
   var v = 0;
