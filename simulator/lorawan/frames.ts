@@ -1,10 +1,12 @@
-// LoRaWAN 1.0.x frames, built and checked with lora-packet (the reference
-// implementation the project trusts). Uint8Array at every boundary; Buffers stay
-// inside. EUIs, DevAddr and keys are given in the usual display order (big-endian,
-// as printed by consoles); the wire order is lora-packet's business. Frame
-// counters are 32-bit: the low 16 bits travel in FCnt, the upper 16 enter the MIC
-// and the encryption blocks (lora-packet's FCntMSBytes). Parsers never throw.
-import loraPacket from 'lora-packet';
+// LoRaWAN 1.0.x frames. The crypto runs on the fast path (crypto.ts: table-driven
+// AES, cached key schedules and CMAC subkeys); lora-packet remains the reference,
+// and test/simulator/crypto*.test.ts proves the bytes identical to its output.
+// Uint8Array at every boundary. EUIs, DevAddr and keys are given in the usual
+// display order (big-endian, as printed by consoles); on the wire they are
+// little-endian. Frame counters are 32-bit: the low 16 bits travel in FCnt, the
+// upper 16 enter the MIC and the encryption blocks (lora-packet's FCntMSBytes).
+// Parsers never throw.
+import { loraCrypto as C, type Dir } from './crypto.ts';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -22,9 +24,6 @@ export const MType = {
 
 // ---------- small byte helpers ----------
 
-const buf = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-const u8 = (b: Buffer): Uint8Array => new Uint8Array(b); // copy out of lora-packet's buffers
-
 export function hexToBytes(hex: string): Uint8Array | null {
   if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return null;
   const out = new Uint8Array(hex.length / 2);
@@ -38,18 +37,29 @@ export function bytesToHex(b: Uint8Array): string {
   return s.toUpperCase();
 }
 
-/** 32-bit DevAddr as 4 big-endian bytes. */
-const devAddrBytes = (a: number): Buffer => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(a >>> 0, 0);
-  return b;
-};
+const isKey = (k: Uint8Array): boolean => k instanceof Uint8Array && k.length === 16;
+const checkKey = (k: Uint8Array, name: string): string | null => (isKey(k) ? null : `${name} must be 16 bytes`);
 
-/** The upper 16 bits of a 32-bit FCnt in B0/Ai order (little-endian), as lora-packet wants. */
-const fCntMsb = (fCnt: number): Buffer => Buffer.from([(fCnt >>> 16) & 0xff, (fCnt >>> 24) & 0xff]);
+/** Copies `src` reversed into `dst` at `off` (display order <-> wire order). */
+function putReversed(dst: Uint8Array, off: number, src: Uint8Array): void {
+  for (let i = 0; i < src.length; i++) dst[off + i] = src[src.length - 1 - i]!;
+}
 
-const checkKey = (k: Uint8Array, name: string): string | null =>
-  k instanceof Uint8Array && k.length === 16 ? null : `${name} must be 16 bytes`;
+const reversed = (b: Uint8Array): Uint8Array => b.slice().reverse();
+
+function putLe(dst: Uint8Array, off: number, v: number, n: number): void {
+  for (let i = 0; i < n; i++) dst[off + i] = (v >>> (8 * i)) & 0xff;
+}
+
+function readLe(b: Uint8Array, off: number, n: number): number {
+  let v = 0;
+  for (let i = n - 1; i >= 0; i--) v = v * 256 + b[off + i]!;
+  return v;
+}
+
+/** Constant-shape comparison of the 4 MIC bytes at `off` with `mic`. */
+const micEquals = (b: Uint8Array, off: number, mic: Uint8Array): boolean =>
+  ((b[off]! ^ mic[0]!) | (b[off + 1]! ^ mic[1]!) | (b[off + 2]! ^ mic[2]!) | (b[off + 3]! ^ mic[3]!)) === 0;
 
 // ---------- join request ----------
 
@@ -59,19 +69,16 @@ export interface JoinRequest {
   devNonce: number; // 0..65535
 }
 
+/** MHDR | JoinEUI (LE) | DevEUI (LE) | DevNonce (LE) | MIC (CMAC with AppKey). */
 export function buildJoinRequest(f: JoinRequest, appKey: Uint8Array): Uint8Array {
-  const p = loraPacket.fromFields(
-    {
-      MType: 'Join Request',
-      AppEUI: Buffer.from(f.joinEui),
-      DevEUI: Buffer.from(f.devEui),
-      DevNonce: Buffer.from([(f.devNonce >> 8) & 0xff, f.devNonce & 0xff]),
-    },
-    undefined,
-    undefined,
-    Buffer.from(appKey),
-  );
-  return u8(p.getPHYPayload() as Buffer);
+  if (f.joinEui.length !== 8 || f.devEui.length !== 8) throw new RangeError('JoinEUI and DevEUI must be 8 bytes');
+  const phy = new Uint8Array(23);
+  phy[0] = MType.JoinRequest << 5;
+  putReversed(phy, 1, f.joinEui);
+  putReversed(phy, 9, f.devEui);
+  putLe(phy, 17, f.devNonce, 2);
+  phy.set(C.joinMic(appKey, phy, 19), 19);
+  return phy;
 }
 
 export interface ParsedJoinRequest extends JoinRequest {
@@ -81,26 +88,17 @@ export interface ParsedJoinRequest extends JoinRequest {
 export function parseJoinRequest(phy: Uint8Array): Result<ParsedJoinRequest> {
   if (phy.length !== 23) return fail(`join request must be 23 bytes, got ${phy.length}`);
   if (phy[0]! >> 5 !== MType.JoinRequest) return fail('not a join request');
-  try {
-    const p = loraPacket.fromWire(buf(phy));
-    return ok({
-      joinEui: u8(p.AppEUI!),
-      devEui: u8(p.DevEUI!),
-      devNonce: p.DevNonce!.readUInt16BE(0),
-      mic: u8(p.MIC!),
-    });
-  } catch (e) {
-    return fail(`malformed join request: ${(e as Error).message}`);
-  }
+  return ok({
+    joinEui: reversed(phy.subarray(1, 9)),
+    devEui: reversed(phy.subarray(9, 17)),
+    devNonce: readLe(phy, 17, 2),
+    mic: phy.slice(19),
+  });
 }
 
 export function verifyJoinRequest(phy: Uint8Array, appKey: Uint8Array): boolean {
-  if (phy.length !== 23 || checkKey(appKey, 'AppKey')) return false;
-  try {
-    return loraPacket.verifyMIC(loraPacket.fromWire(buf(phy)), undefined, Buffer.from(appKey));
-  } catch {
-    return false;
-  }
+  if (phy.length !== 23 || phy[0]! >> 5 !== MType.JoinRequest || !isKey(appKey)) return false;
+  return micEquals(phy, 19, C.joinMic(appKey, phy, 19));
 }
 
 // ---------- join accept ----------
@@ -115,25 +113,21 @@ export interface JoinAccept {
   cfList?: Uint8Array; // 16 bytes, optional
 }
 
-const u24 = (n: number): Buffer => Buffer.from([(n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff]);
-
 /** Builds and encrypts a join accept (the network side), MIC with AppKey. */
 export function buildJoinAccept(f: JoinAccept, appKey: Uint8Array): Uint8Array {
-  const p = loraPacket.fromFields(
-    {
-      MType: 'Join Accept',
-      AppNonce: u24(f.joinNonce),
-      NetID: u24(f.netId),
-      DevAddr: devAddrBytes(f.devAddr),
-      DLSettings: ((f.rx1DrOffset & 0x07) << 4) | (f.rx2Dr & 0x0f),
-      RxDelay: f.rxDelaySec & 0x0f,
-      CFList: f.cfList ? Buffer.from(f.cfList) : Buffer.alloc(0),
-    },
-    undefined,
-    undefined,
-    Buffer.from(appKey),
-  );
-  return u8(p.getPHYPayload() as Buffer);
+  const cf = f.cfList && f.cfList.length > 0 ? f.cfList : undefined;
+  if (cf && cf.length !== 16) throw new RangeError('CFList must be 16 bytes');
+  const plain = new Uint8Array(cf ? 33 : 17);
+  plain[0] = MType.JoinAccept << 5;
+  putLe(plain, 1, f.joinNonce, 3);
+  putLe(plain, 4, f.netId, 3);
+  putLe(plain, 7, f.devAddr >>> 0, 4);
+  plain[11] = ((f.rx1DrOffset & 0x07) << 4) | (f.rx2Dr & 0x0f);
+  plain[12] = f.rxDelaySec & 0x0f;
+  if (cf) plain.set(cf, 13);
+  const micAt = plain.length - 4;
+  plain.set(C.joinMic(appKey, plain, micAt), micAt);
+  return C.encryptJoinAccept(appKey, plain);
 }
 
 /** The device side: decrypts a join accept with AppKey and checks its MIC. */
@@ -142,25 +136,20 @@ export function decryptJoinAccept(phy: Uint8Array, appKey: Uint8Array): Result<J
   if (phy[0]! >> 5 !== MType.JoinAccept) return fail('not a join accept');
   const keyErr = checkKey(appKey, 'AppKey');
   if (keyErr) return fail(keyErr);
-  try {
-    const plain = loraPacket.decryptJoinAccept(loraPacket.fromWire(buf(phy)), Buffer.from(appKey));
-    const p = loraPacket.fromWire(plain);
-    // A 1.0.x device treats DLSettings bit 7 (OptNeg in 1.1) as RFU: always the 1.0 MIC.
-    p.getDLSettingsOptNeg = () => false;
-    if (!loraPacket.verifyMIC(p, undefined, Buffer.from(appKey))) return fail('join accept MIC mismatch');
-    const dl = p.DLSettings![0]!;
-    return ok({
-      joinNonce: p.AppNonce!.readUIntBE(0, 3),
-      netId: p.NetID!.readUIntBE(0, 3),
-      devAddr: p.DevAddr!.readUInt32BE(0),
-      rx1DrOffset: (dl >> 4) & 0x07,
-      rx2Dr: dl & 0x0f,
-      rxDelaySec: p.RxDelay![0]! & 0x0f,
-      ...(p.CFList && p.CFList.length === 16 ? { cfList: u8(p.CFList) } : {}),
-    });
-  } catch (e) {
-    return fail(`malformed join accept: ${(e as Error).message}`);
-  }
+  const p = C.decryptJoinAccept(appKey, phy);
+  // A 1.0.x device treats DLSettings bit 7 (OptNeg in 1.1) as RFU: always the 1.0 MIC.
+  const micAt = p.length - 4;
+  if (!micEquals(p, micAt, C.joinMic(appKey, p, micAt))) return fail('join accept MIC mismatch');
+  const dl = p[11]!;
+  return ok({
+    joinNonce: readLe(p, 1, 3),
+    netId: readLe(p, 4, 3),
+    devAddr: readLe(p, 7, 4),
+    rx1DrOffset: (dl >> 4) & 0x07,
+    rx2Dr: dl & 0x0f,
+    rxDelaySec: p[12]! & 0x0f,
+    ...(p.length === 33 ? { cfList: p.slice(13, 29) } : {}),
+  });
 }
 
 export interface SessionKeys {
@@ -170,13 +159,7 @@ export interface SessionKeys {
 
 /** LoRaWAN 1.0 session keys from AppKey, JoinNonce (AppNonce), NetID and DevNonce. */
 export function deriveSessionKeys(appKey: Uint8Array, joinNonce: number, netId: number, devNonce: number): SessionKeys {
-  const k = loraPacket.generateSessionKeys10(
-    Buffer.from(appKey),
-    u24(netId),
-    u24(joinNonce),
-    Buffer.from([(devNonce >> 8) & 0xff, devNonce & 0xff]),
-  );
-  return { nwkSKey: u8(k.NwkSKey), appSKey: u8(k.AppSKey) };
+  return C.sessionKeys(appKey, joinNonce & 0xffffff, netId & 0xffffff, devNonce & 0xffff);
 }
 
 // ---------- data frames ----------
@@ -200,6 +183,8 @@ export interface DataFrame {
 
 export const isUplink = (mType: number): boolean => mType === MType.UnconfirmedUp || mType === MType.ConfirmedUp;
 
+const dirOf = (mType: number): Dir => (isUplink(mType) ? 0 : 1);
+
 /** Builds, encrypts (AppSKey, or NwkSKey on port 0) and signs (NwkSKey, 32-bit FCnt) a data frame. */
 export function buildDataFrame(f: DataFrame, keys: SessionKeys): Uint8Array {
   const fOpts = f.fOpts ?? new Uint8Array(0);
@@ -207,26 +192,32 @@ export function buildDataFrame(f: DataFrame, keys: SessionKeys): Uint8Array {
   if (f.fPort === 0 && fOpts.length > 0) throw new RangeError('FOpts must be empty when FPort is 0');
   const payload = f.payload ?? new Uint8Array(0);
   if (f.fPort === undefined && payload.length > 0) throw new RangeError('a payload needs an FPort');
-  const msb = fCntMsb(f.fCnt);
-  const nwk = Buffer.from(keys.nwkSKey);
-  const p = loraPacket.fromFields(
-    {
-      MType: f.mType,
-      DevAddr: devAddrBytes(f.devAddr),
-      FCnt: f.fCnt & 0xffff,
-      FCtrl: { ADR: !!f.adr, ADRACKReq: !!f.adrAckReq, ACK: !!f.ack, FPending: !!f.fPending },
-      FOpts: Buffer.from(fOpts),
-      ...(f.fPort !== undefined ? { FPort: f.fPort } : {}),
-      payload: Buffer.from(payload),
-    },
-    Buffer.from(keys.appSKey),
-    nwk,
-    undefined,
-    msb,
-  );
-  // lora-packet signs only frames with an FPort: sign every frame here.
-  loraPacket.recalculateMIC(p, nwk, undefined, msb);
-  return u8(p.getPHYPayload() as Buffer);
+  if (f.fPort !== undefined && !(f.fPort >= 0 && f.fPort <= 255)) throw new RangeError('FPort must be 0..255');
+  const hasPort = f.fPort !== undefined;
+  const head = 8 + fOpts.length;
+  const msgLen = head + (hasPort ? 1 + payload.length : 0);
+  const phy = new Uint8Array(msgLen + 4);
+  const devAddr = f.devAddr >>> 0;
+  const fCnt = f.fCnt >>> 0;
+  phy[0] = f.mType << 5;
+  putLe(phy, 1, devAddr, 4);
+  phy[5] = (f.adr ? 0x80 : 0) | (f.adrAckReq ? 0x40 : 0) | (f.ack ? 0x20 : 0) | (f.fPending ? 0x10 : 0) | fOpts.length;
+  putLe(phy, 6, fCnt, 2);
+  phy.set(fOpts, 8);
+  const dir = dirOf(f.mType);
+  if (hasPort) {
+    phy[head] = f.fPort!;
+    if (payload.length > 0) {
+      const key = f.fPort === 0 ? keys.nwkSKey : keys.appSKey;
+      C.cryptFrmPayload(key, dir, devAddr, fCnt, payload, phy, head + 1);
+    }
+  }
+  const mic = C.dataMic32(keys.nwkSKey, dir, devAddr, fCnt, phy, msgLen);
+  phy[msgLen] = mic >>> 24;
+  phy[msgLen + 1] = mic >>> 16;
+  phy[msgLen + 2] = mic >>> 8;
+  phy[msgLen + 3] = mic;
+  return phy;
 }
 
 export interface DataHeader {
@@ -274,12 +265,14 @@ export function parseDataHeader(phy: Uint8Array): Result<DataHeader> {
 }
 
 export function verifyDataMic(phy: Uint8Array, nwkSKey: Uint8Array, fCnt32: number): boolean {
-  if (phy.length < 12 || checkKey(nwkSKey, 'NwkSKey')) return false;
-  try {
-    return loraPacket.verifyMIC(loraPacket.fromWire(buf(phy)), Buffer.from(nwkSKey), undefined, fCntMsb(fCnt32));
-  } catch {
-    return false;
-  }
+  if (phy.length < 12 || phy.length > 259 || !isKey(nwkSKey)) return false;
+  const mType = phy[0]! >> 5;
+  if (mType < 2 || mType > 5) return false;
+  const micAt = phy.length - 4;
+  // the low 16 bits come from the frame itself, the upper 16 from the caller (as lora-packet's FCntMSBytes)
+  const fCnt = ((fCnt32 >>> 16) * 0x10000 + (phy[6]! | (phy[7]! << 8))) >>> 0;
+  const wire = ((phy[micAt]! << 24) | (phy[micAt + 1]! << 16) | (phy[micAt + 2]! << 8) | phy[micAt + 3]!) >>> 0;
+  return C.dataMic32(nwkSKey, dirOf(mType), readLe(phy, 1, 4), fCnt, phy, micAt) === wire;
 }
 
 /** Verifies the MIC with the given 32-bit FCnt and decrypts FRMPayload. */
@@ -288,16 +281,14 @@ export function openDataFrame(phy: Uint8Array, keys: SessionKeys, fCnt32: number
   if (!h.ok) return h;
   if ((fCnt32 & 0xffff) !== h.value.fCnt16) return fail('32-bit FCnt does not match the frame');
   if (!verifyDataMic(phy, keys.nwkSKey, fCnt32)) return fail('MIC mismatch');
-  let payload: Uint8Array = new Uint8Array(0);
-  if (h.value.frmPayload.length > 0) {
-    try {
-      const p = loraPacket.fromWire(buf(phy));
-      payload = u8(loraPacket.decrypt(p, Buffer.from(keys.appSKey), Buffer.from(keys.nwkSKey), fCntMsb(fCnt32)));
-    } catch (e) {
-      return fail(`cannot decrypt: ${(e as Error).message}`);
-    }
-  }
   const v = h.value;
+  let payload: Uint8Array = new Uint8Array(0);
+  if (v.frmPayload.length > 0) {
+    const key = v.fPort === 0 ? keys.nwkSKey : keys.appSKey;
+    const keyErr = checkKey(key, v.fPort === 0 ? 'NwkSKey' : 'AppSKey');
+    if (keyErr) return fail(`cannot decrypt: ${keyErr}`);
+    payload = C.cryptFrmPayload(key, dirOf(v.mType), v.devAddr, fCnt32 >>> 0, v.frmPayload);
+  }
   return ok({
     mType: v.mType,
     devAddr: v.devAddr,
