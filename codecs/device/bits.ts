@@ -44,7 +44,7 @@ export function bwPut(w: BitWriter, v: number, n: number): void {
     var free = 8 - used;
     var take = n < free ? n : free;
     n -= take;
-    var d = Math.pow(2, n);
+    var d = n < 31 ? 1 << n : Math.pow(2, n);
     var chunk = Math.floor(v / d);
     v -= chunk * d;
     w.b[w.b.length - 1] |= chunk << (free - take);

@@ -86,7 +86,12 @@ export function createSensorHardware(app: string, pins: SensorPins, timers: Pick
       hw.digitalRead = (pin) => pin === pins.tilt && tilt.on;
     }
   }
+  // a reading touches the bus many times within one virtual millisecond: refresh once per ms
+  let touchedAt = -1;
   hw.touch = () => {
+    const now = timers.now();
+    if (now === touchedAt) return;
+    touchedAt = now;
     for (const u of updates) u();
   };
   hw.touch();

@@ -53,7 +53,8 @@ export interface VirtualNode {
 export function createVirtualNode(o: VirtualNodeOptions): VirtualNode {
   const rng = createRng(o.seed, 'node', o.id);
   const modemType = o.firmware.board.modem;
-  const pair = createSerialPair(o.clock, { peerBaud: modemType === 'rn2483' ? 57600 : 115200 });
+  // Espruino hands received bytes to JavaScript in chunks; one per reply line keeps events few
+  const pair = createSerialPair(o.clock, { peerBaud: modemType === 'rn2483' ? 57600 : 115200, chunkBytes: 256 });
   const emuOpts = { seed: rng.next32(), air: o.air, hwEui: o.hwEui, faults: o.modemFaults };
   const modem = modemType === 'rn2483' ? createRn2483(o.clock, pair.peer, emuOpts) : createRak3172(o.clock, pair.peer, emuOpts);
   const storage = o.storage ?? createVirtualStorage();
