@@ -49,6 +49,11 @@ export const SUITES: readonly SuiteEntry[] = [
     load: async () => (await import('./fleet.ts')).suite,
   },
   {
+    name: 'energy',
+    description: 'battery life per app and board (7 simulated days, 2400 mAh derated to 80%)',
+    load: async () => (await import('./energy.ts')).suite,
+  },
+  {
     name: 'decode-stream',
     description: 'live decoder throughput through a local mosquitto',
     load: async () => (await import('../decode-stream/bench.ts')).suite,
