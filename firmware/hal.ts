@@ -78,7 +78,11 @@ export interface Hal {
   random(): number;
   /** CRC-32 of a binary string (E.CRC32 on the device). */
   crc32(data: string): number;
-  /** Lets the board sleep until the next timer: deep sleep where it has one. */
+  /**
+   * Allows (true) or forbids (false) deep sleep between events, where the board has it
+   * (setDeepSleep on STM32; nRF52 sleeps by itself). Forbid it while a UART reply is due:
+   * deep sleep cannot wake on UART traffic.
+   */
   sleep(allowDeep: boolean): void;
   /** Starts the hardware watchdog (seconds); kick it at least that often. */
   watchdog(seconds: number): void;

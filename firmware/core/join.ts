@@ -65,6 +65,7 @@ export function createJoiner(hal: Hal, s: NodeSettings, modem: Modem, persist: P
       return;
     }
     const a = s.activation;
+    hal.sleep(false);
     if (a.mode === 'abp') {
       st.inFlight = true;
       st.attempts++;

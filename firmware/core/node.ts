@@ -110,7 +110,12 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
   function rest(): void {
     const ms = st.nextSampleAt - hal.now() - 1000;
     persist.beforeSleep(ms);
-    if (ms > 5000 && st.uplinkTimer < 0) modem.sleep(ms, () => modem.close());
+    if (ms > 5000 && st.uplinkTimer < 0)
+      modem.sleep(ms, () => {
+        modem.close();
+        // nothing to hear from the modem now: the board may deep-sleep until its next timer
+        hal.sleep(true);
+      });
     else modem.close();
   }
 
@@ -221,6 +226,8 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
   function send(bytes: Uint8Array, count: number, port: number, now: number): void {
     const confirmed = st.urgent ? s.alarmConfirmed : persist.config().confirmed;
     const air = airtime(bytes.length);
+    // deep sleep cannot wake on UART traffic: stay awake while the modem talks
+    hal.sleep(false);
     st.sending = true;
     st.sendStarted = now;
     persist.nextFCntUp();
@@ -307,6 +314,7 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
     start() {
       const loaded = persist.load();
       hal.watchdog(20);
+      hal.sleep(false);
       if (s.activation.mode === 'abp' && loaded.session.mode !== MODE_ABP) persist.saveSession(MODE_ABP, parseInt(s.activation.devAddr, 16), null, null);
       if (s.activation.mode === 'otaa' && loaded.session.mode !== MODE_OTAA) persist.saveSession(MODE_OTAA, 0, null, null);
       scheduleSample();

@@ -100,4 +100,28 @@ describe('firmware under faults (built bundles, emulated modems, virtual clock)'
     // nearly every sample still arrives (some ride in batches after a fault)
     expect(samplesDelivered(b), JSON.stringify(t)).toBeGreaterThan(t.samples * 0.9);
   }, 300_000);
+
+  // one fault kind at a time, at a rate far above any real modem's, so each is met many times
+  it.each([
+    ['drop-reply', 0.05],
+    ['garbage', 0.1],
+    ['busy', 0.1],
+    ['no-free-ch', 0.1],
+    ['deny-join', 0.5],
+    ['reset', 0.01],
+    ['hang', 0.01],
+  ] as const)('recovers from %s on both modems', async (kind, rate) => {
+    for (const board of ['PICO', 'MDBT42Q'] as const) {
+      const b = createBench('soil-moisture', 6);
+      const node = addNode(b, await firmware('soil-moisture', board), 10, { modemFaults: { [kind]: rate }, override: { intervalS: 900 } });
+      node.start();
+      b.clock.runUntil(3 * DAY);
+      const t = node.totals();
+      expect(t.joins, `${board} ${kind}`).toBeGreaterThanOrEqual(1);
+      // the sampling never stopped and at least 85% of the samples arrived
+      expect(t.samples, `${board} ${kind}`).toBeGreaterThan(3 * 96 - 3);
+      expect(samplesDelivered(b), `${board} ${kind} ${JSON.stringify(t)}`).toBeGreaterThan(t.samples * 0.85);
+      if (kind === 'hang') expect(t.modemResets, `${board} hang`).toBeGreaterThan(0);
+    }
+  }, 300_000);
 });

@@ -61,8 +61,8 @@ function addWith(b: Bench, fw: LoadedFirmware, i: number, activation: Activation
     air: b.air,
     seed: i,
     hwEui: hexKey(1000 + i, 8),
-    override: { activation, ...(extra.override ?? {}) },
     ...extra,
+    override: { activation, ...(extra.override ?? {}) },
   });
   b.nodes.push(node);
   return node;
