@@ -11,6 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticReport } from '../../simulator/report/synthetic.ts';
 import type { SimReport } from '../../simulator/report/types.ts';
 import { writeReport } from '../../simulator/report/write.ts';
+import { expandFleet, loadFleet } from '../../simulator/fleet/index.ts';
+import { runFleet } from '../../simulator/run/fleet.ts';
+import { buildReport } from '../../simulator/run/report.ts';
+import { estimateBatteryDays } from '../../simulator/run/battery.ts';
+import { audit } from '../../simulator/audit/index.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
@@ -171,6 +176,22 @@ describe('report.html in headless Chromium', () => {
     expect((await plot(page, 'map')).marks).toBe(r.nodes.length + r.gateways.length);
     await page.close();
   }, 60_000);
+
+  it('renders the report of a real fleet run (the small test fleet, 6 h) with its plots and a screenshot', async () => {
+    const fleet = expandFleet(loadFleet(join(import.meta.dirname, '../fixtures/small-fleet.yaml')));
+    const run = await runFleet({ fleet });
+    const result = audit(run.txs, run.downlinks, { region: fleet.region, fairUse: null, joinBackoff: true });
+    const r = buildReport(fleet, run, result, estimateBatteryDays(fleet, run));
+    const { page, problems } = await open(r, 'fleet-run');
+    expect(problems).toEqual([]);
+    expect((await plot(page, 'timeline')).marks).toBe(2 * r.timeline.buckets.length);
+    expect((await plot(page, 'airtime')).marks).toBe(r.nodes.length);
+    expect((await plot(page, 'map')).marks).toBe(r.nodes.length + r.gateways.length);
+    const shot = await page.screenshot({ fullPage: true });
+    expect(shot.subarray(1, 4).toString()).toBe('PNG');
+    expect(await distinctColours(shot)).toBeGreaterThan(20);
+    await page.close();
+  }, 180_000);
 });
 
 /** Distinct colours in a PNG, counted by the browser itself (decoded into a canvas). */
