@@ -8,17 +8,12 @@ import { phyPayloadBytes } from '../../firmware/lorawan/airtime.ts';
 import type { BenchContext, BenchSuite } from '../../scripts/bench/index.ts';
 import type { DownlinkRecord, TxRecord } from '../types.ts';
 import { audit } from './index.ts';
+import { createSeededRng } from '../lorawan/rng.ts';
 
-/** A small deterministic PRNG (mulberry32). */
+/** A small deterministic PRNG, as floats in [0, 1). */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = createSeededRng(seed);
+  return () => next() / 4294967296;
 }
 
 /**
