@@ -8,8 +8,12 @@ export interface Clock {
   now(): number;
   /** Runs `fn` at absolute time `atMs` (clamped to now); returns an id for `cancel`. */
   schedule(atMs: number, fn: () => void): number;
+  /** Runs `fn(arg)` at `atMs`, as `schedule` does: one shared function instead of a closure per event. */
+  scheduleCall<T>(atMs: number, fn: (arg: T) => void, arg: T): number;
   /** Runs `fn` `ms` from now (negative or NaN treated as 0). */
   after(ms: number, fn: () => void): number;
+  /** Runs `fn(arg)` `ms` from now, as `after` does. */
+  afterCall<T>(ms: number, fn: (arg: T) => void, arg: T): number;
   /** Cancels a pending event; unknown or already-run ids are ignored. */
   cancel(id: number): void;
   /** Runs every event due at or before `tMs`, then sets now to `tMs` (if later). */
@@ -23,75 +27,96 @@ export interface Clock {
 export function createClock(startMs = 0): Clock {
   let now = startMs;
   let seq = 0;
-  // Parallel arrays form the heap: time, sequence (also the event id) and callback.
-  let times: number[] = [];
-  let seqs: number[] = [];
-  let fns: (() => void)[] = [];
+  // The heap, as parallel arrays: time, sequence (also the event id), callback and its argument.
+  let cap = 1024;
+  let times = new Float64Array(cap);
+  let seqs = new Float64Array(cap);
+  let fns: Array<((arg: unknown) => void) | null> = new Array(cap).fill(null);
+  let args: unknown[] = new Array(cap).fill(undefined);
+  let size = 0;
   // Ids of events that are scheduled and neither run nor cancelled.
   const live = new Set<number>();
 
-  const less = (i: number, j: number): boolean =>
-    times[i]! < times[j]! || (times[i] === times[j] && seqs[i]! < seqs[j]!);
-
-  const swap = (i: number, j: number): void => {
-    const t = times[i]!;
-    times[i] = times[j]!;
-    times[j] = t;
-    const s = seqs[i]!;
-    seqs[i] = seqs[j]!;
-    seqs[j] = s;
-    const f = fns[i]!;
-    fns[i] = fns[j]!;
-    fns[j] = f;
+  const grow = (): void => {
+    cap *= 2;
+    const t = new Float64Array(cap);
+    t.set(times);
+    times = t;
+    const s = new Float64Array(cap);
+    s.set(seqs);
+    seqs = s;
+    for (let i = fns.length; i < cap; i++) {
+      fns.push(null);
+      args.push(undefined);
+    }
   };
 
-  const push = (t: number, id: number, fn: () => void): void => {
-    let i = times.length;
-    times.push(t);
-    seqs.push(id);
-    fns.push(fn);
+  /** Inserts with a hole moving up: each step copies one parent down. */
+  const push = (t: number, id: number, fn: (arg: unknown) => void, arg: unknown): void => {
+    if (size === cap) grow();
+    let i = size++;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!less(i, p)) break;
-      swap(i, p);
+      const pt = times[p]!;
+      if (pt < t || (pt === t && seqs[p]! < id)) break;
+      times[i] = pt;
+      seqs[i] = seqs[p]!;
+      fns[i] = fns[p]!;
+      args[i] = args[p];
       i = p;
     }
+    times[i] = t;
+    seqs[i] = id;
+    fns[i] = fn;
+    args[i] = arg;
   };
 
+  /** Removes the top: the last entry sinks from the root through a hole. */
   const popTop = (): void => {
-    const last = times.length - 1;
-    swap(0, last);
-    times.pop();
-    seqs.pop();
-    fns.pop();
-    const n = times.length;
+    const n = --size;
+    const t = times[n]!;
+    const id = seqs[n]!;
+    const fn = fns[n]!;
+    const arg = args[n];
+    fns[n] = null;
+    args[n] = undefined;
+    if (n === 0) return;
     let i = 0;
     for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < n && less(l, m)) m = l;
-      if (r < n && less(r, m)) m = r;
-      if (m === i) break;
-      swap(i, m);
-      i = m;
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      const r = c + 1;
+      if (r < n && (times[r]! < times[c]! || (times[r] === times[c] && seqs[r]! < seqs[c]!))) c = r;
+      const ct = times[c]!;
+      if (t < ct || (t === ct && id < seqs[c]!)) break;
+      times[i] = ct;
+      seqs[i] = seqs[c]!;
+      fns[i] = fns[c]!;
+      args[i] = args[c];
+      i = c;
     }
+    times[i] = t;
+    seqs[i] = id;
+    fns[i] = fn;
+    args[i] = arg;
   };
 
   /** Drops cancelled events sitting at the top of the heap. */
   const skipCancelled = (): void => {
-    while (times.length > 0 && !live.has(seqs[0]!)) popTop();
+    while (size > 0 && !live.has(seqs[0]!)) popTop();
   };
 
   /** Rebuilds the heap when cancelled entries dominate it (keeps memory bounded). */
   const compact = (): void => {
-    if (times.length < 1024 || live.size * 2 > times.length) return;
-    const old = { times, seqs, fns };
-    times = [];
-    seqs = [];
-    fns = [];
+    if (size < 1024 || live.size * 2 > size) return;
+    const old = { times: times.slice(0, size), seqs: seqs.slice(0, size), fns: fns.slice(0, size), args: args.slice(0, size) };
+    for (let i = 0; i < size; i++) {
+      fns[i] = null;
+      args[i] = undefined;
+    }
+    size = 0;
     for (let i = 0; i < old.times.length; i++) {
-      if (live.has(old.seqs[i]!)) push(old.times[i]!, old.seqs[i]!, old.fns[i]!);
+      if (live.has(old.seqs[i]!)) push(old.times[i]!, old.seqs[i]!, old.fns[i]!, old.args[i]);
     }
   };
 
@@ -99,23 +124,32 @@ export function createClock(startMs = 0): Clock {
     const t = times[0]!;
     const id = seqs[0]!;
     const fn = fns[0]!;
+    const arg = args[0];
     popTop();
     live.delete(id);
     if (t > now) now = t;
-    fn();
+    fn(arg);
+  };
+
+  const callThunk = (fn: unknown): void => (fn as () => void)();
+
+  const scheduleCall = <T>(atMs: number, fn: (arg: T) => void, arg: T): number => {
+    const t = atMs > now ? atMs : now; // NaN fails the test: now
+    const id = ++seq;
+    live.add(id);
+    push(t === Infinity ? now : t, id, fn as (arg: unknown) => void, arg);
+    return id;
   };
 
   const clock: Clock = {
     now: () => now,
-    schedule(atMs, fn) {
-      const t = Number.isFinite(atMs) && atMs > now ? atMs : now;
-      const id = ++seq;
-      live.add(id);
-      push(t, id, fn);
-      return id;
-    },
+    schedule: (atMs, fn) => scheduleCall(atMs, callThunk, fn),
+    scheduleCall,
     after(ms, fn) {
-      return clock.schedule(now + (Number.isFinite(ms) && ms > 0 ? ms : 0), fn);
+      return scheduleCall(now + (ms > 0 && ms !== Infinity ? ms : 0), callThunk, fn);
+    },
+    afterCall(ms, fn, arg) {
+      return scheduleCall(now + (ms > 0 && ms !== Infinity ? ms : 0), fn, arg);
     },
     cancel(id) {
       if (live.delete(id)) compact();
@@ -123,14 +157,14 @@ export function createClock(startMs = 0): Clock {
     runUntil(tMs) {
       for (;;) {
         skipCancelled();
-        if (times.length === 0 || times[0]! > tMs) break;
+        if (size === 0 || times[0]! > tMs) break;
         runTop();
       }
       if (tMs > now) now = tMs;
     },
     step() {
       skipCancelled();
-      if (times.length === 0) return false;
+      if (size === 0) return false;
       runTop();
       return true;
     },

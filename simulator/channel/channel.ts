@@ -157,29 +157,79 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
     return b;
   }
 
+  /**
+   * Per node: the median path loss to each gateway at its last position, and the link values
+   * of its last (power, SF, bandwidth) without fading. A node sends from one place at one
+   * setting for long stretches, so most frames reuse them (same arithmetic, same numbers).
+   */
+  interface NodeLinks {
+    x: number;
+    y: number;
+    pl: Float64Array;
+    powerDbm: number;
+    sf: number;
+    bwKhz: number;
+    rssi: Float64Array | null;
+    mw: Float64Array | null;
+    snr: Float64Array | null;
+    status: Int8Array | null;
+  }
+  const links = new Map<string, NodeLinks>();
+
+  function linksOf(tx: Transmission): NodeLinks {
+    let l = links.get(tx.nodeId);
+    if (l === undefined || l.x !== tx.x || l.y !== tx.y) {
+      const pl = new Float64Array(nGw);
+      for (let g = 0; g < nGw; g++) {
+        const gw = gws[g] as Gw;
+        pl[g] = medianPathLossDb(model, Math.hypot(tx.x - gw.cfg.x, tx.y - gw.cfg.y));
+      }
+      l = { x: tx.x, y: tx.y, pl, powerDbm: NaN, sf: 0, bwKhz: 0, rssi: null, mw: null, snr: null, status: null };
+      links.set(tx.nodeId, l);
+    }
+    return l;
+  }
+
   function makeRec(tx: Transmission): Rec {
-    const rssi: number[] = [];
-    const mw: number[] = [];
-    const snr: number[] = [];
-    const status: number[] = [];
-    const fade = fading === 'off' ? null : createRng(seed, 'fading', tx.id);
-    const f = floorsFor(tx.bwKhz);
-    const shadowDb = shadowOf(tx.nodeId);
-    const floorSnr = demodFloorSnr(tx.sf);
-    for (let g = 0; g < nGw; g++) {
-      const gw = gws[g] as Gw;
-      let p = tx.powerDbm + gw.gainDb - medianPathLossDb(model, Math.hypot(tx.x - gw.cfg.x, tx.y - gw.cfg.y)) - (shadowDb[g] as number);
-      if (fade !== null) p += fading === 'rayleigh' ? 10 * Math.log10(Math.max(fade.exponential(1), 1e-30)) : fade.gaussian(0, fadingSigma);
-      const q = p - (f.noise[g] as number);
-      rssi.push(p);
-      mw.push(Math.pow(10, p / 10));
-      snr.push(q);
-      status.push(p < (f.sens[g * 13 + tx.sf] as number) ? BELOW_SENSITIVITY : q < floorSnr ? BELOW_SNR_FLOOR : OK);
+    const l = linksOf(tx);
+    let rssi = l.rssi;
+    let mw = l.mw;
+    let snr = l.snr;
+    let status = l.status;
+    if (fading !== 'off' || rssi === null || l.powerDbm !== tx.powerDbm || l.sf !== tx.sf || l.bwKhz !== tx.bwKhz) {
+      rssi = new Float64Array(nGw);
+      mw = new Float64Array(nGw);
+      snr = new Float64Array(nGw);
+      status = new Int8Array(nGw);
+      const fade = fading === 'off' ? null : createRng(seed, 'fading', tx.id);
+      const f = floorsFor(tx.bwKhz);
+      const shadowDb = shadowOf(tx.nodeId);
+      const floorSnr = demodFloorSnr(tx.sf);
+      for (let g = 0; g < nGw; g++) {
+        const gw = gws[g] as Gw;
+        let p = tx.powerDbm + gw.gainDb - (l.pl[g] as number) - (shadowDb[g] as number);
+        if (fade !== null) p += fading === 'rayleigh' ? 10 * Math.log10(Math.max(fade.exponential(1), 1e-30)) : fade.gaussian(0, fadingSigma);
+        const q = p - (f.noise[g] as number);
+        rssi[g] = p;
+        mw[g] = Math.pow(10, p / 10);
+        snr[g] = q;
+        status[g] = p < (f.sens[g * 13 + tx.sf] as number) ? BELOW_SENSITIVITY : q < floorSnr ? BELOW_SNR_FLOOR : OK;
+      }
+      if (fading === 'off') {
+        l.powerDbm = tx.powerDbm;
+        l.sf = tx.sf;
+        l.bwKhz = tx.bwKhz;
+        l.rssi = rssi;
+        l.mw = mw;
+        l.snr = snr;
+        l.status = status;
+      }
     }
     const preamble = tx.preambleSymbols ?? 8;
     const symMs = Math.pow(2, tx.sf) / tx.bwKhz;
     const start = tx.startMs;
-    return { tx, start, end: start + tx.airtimeMs, critStart: start + Math.max(0, preamble - 5) * symMs, sf: tx.sf, rssi, mw, snr, status, allocated: false, settled: false, bucket: null };
+    // rssi, mw and snr are shared read-only; the status is this frame's own
+    return { tx, start, end: start + tx.airtimeMs, critStart: start + Math.max(0, preamble - 5) * symMs, sf: tx.sf, rssi, mw: mw!, snr: snr!, status: status!.slice(), allocated: false, settled: false, bucket: null };
   }
 
   /** Gives `r` a free demodulation path at every gateway that detects it (in (start, id) order). */
@@ -245,21 +295,22 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
       if (nowMs < lastNow) throw new RangeError(`settle: time went backwards (${nowMs} < ${lastNow})`);
       lastNow = nowMs;
       if (incoming.length > 0) {
-        incoming.sort(compareRecs);
-        const perBucket = new Map<Bucket, Rec[]>();
+        if (incoming.length > 1) incoming.sort(compareRecs);
+        // file each frame in its bucket, kept sorted: frames usually arrive in order (append),
+        // otherwise the ones out of order are merged in
+        let late: Map<Bucket, Rec[]> | null = null;
         for (const r of incoming) {
           const b = bucketFor(r.tx.freqHz, r.tx.bwKhz);
           r.bucket = b;
           if (r.tx.airtimeMs > b.maxAir) b.maxAir = r.tx.airtimeMs;
-          const arr = perBucket.get(b);
-          if (arr === undefined) perBucket.set(b, [r]);
-          else arr.push(r);
-        }
-        for (const [b, add] of perBucket) {
+          const arr = late === null ? undefined : late.get(b);
           const last = b.list[b.list.length - 1];
-          if (last === undefined || compareRecs(last, add[0] as Rec) <= 0) {
-            for (const r of add) b.list.push(r);
-          } else {
+          if (arr !== undefined) arr.push(r);
+          else if (last === undefined || compareRecs(last, r) <= 0) b.list.push(r);
+          else (late ??= new Map()).set(b, [r]);
+        }
+        if (late !== null) {
+          for (const [b, add] of late) {
             b.list = mergeSorted(b.list, b.head, add);
             b.head = 0;
           }

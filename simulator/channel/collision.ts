@@ -33,11 +33,11 @@ export interface Rec {
   critStart: number;
   sf: number;
   /** Per gateway: RSSI (dBm), received power (mW), SNR (dB). */
-  rssi: number[];
-  mw: number[];
-  snr: number[];
+  rssi: Float64Array;
+  mw: Float64Array;
+  snr: Float64Array;
   /** Per gateway: outcome code (OK until decided otherwise). */
-  status: number[];
+  status: Int8Array;
   allocated: boolean;
   settled: boolean;
   /** The channel bucket it was filed in (set when the channel first settles after its submission). */

@@ -28,13 +28,16 @@ export interface Rng {
 export function hashParts(parts: readonly Seed[]): [number, number] {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
-  for (const part of parts) {
-    const s = `${String(part)}\u0000`;
+  for (let p = 0; p < parts.length; p++) {
+    const s = String(parts[p]);
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       h1 = Math.imul(h1 ^ c, 2654435761);
       h2 = Math.imul(h2 ^ c, 1597334677);
     }
+    // the U+0000 terminator
+    h1 = Math.imul(h1, 2654435761);
+    h2 = Math.imul(h2, 1597334677);
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);

@@ -215,7 +215,18 @@ export function createEspruinoContext(opts: EspruinoContextOptions): vm.Context 
   return ctx;
 }
 
-/** Runs a bundle's source in the context (as the espruino CLI would upload it). */
+/**
+ * JavaScript built-ins a bundle reads all the time. In a vm context every global read goes
+ * through the context's interceptor (a slow path V8 cannot cache), so runBundle hands the
+ * bundle the context's own built-ins as function parameters: the same objects, read as
+ * locals. Globals the simulator defines (Espruino's API) and the deleted built-ins are
+ * still looked up on the context, so a bundle sees exactly what it saw before.
+ */
+const BUILTINS = ['Math', 'String', 'Number', 'Object', 'Array', 'JSON', 'Uint8Array', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array', 'Float32Array', 'Float64Array', 'DataView', 'ArrayBuffer', 'Date', 'Error', 'TypeError', 'RangeError', 'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'Boolean', 'Promise', 'undefined', 'NaN', 'Infinity'];
+
+/** Runs a bundle's source in the context (as the espruino CLI would upload it). Line numbers in errors are the bundle's own. */
 export function runBundle(ctx: vm.Context, code: string, filename: string): void {
-  vm.runInContext(code, ctx, { filename });
+  const names = BUILTINS.filter((n) => vm.runInContext(`typeof ${n} !== 'undefined' || '${n}' === 'undefined'`, ctx) === true);
+  const wrapped = `(function (${names.join(', ')}) {\n${code}\n}).call(this, ${names.join(', ')});`;
+  vm.runInContext(wrapped, ctx, { filename, lineOffset: -1 });
 }

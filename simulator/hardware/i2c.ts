@@ -52,7 +52,8 @@ export class VirtualI2cBus implements I2cBus {
   }
 
   writeTo(addr: number, data: Uint8Array | number[]): void {
-    this.device(addr).write(Uint8Array.from(data));
+    // a copy (the device must not see later changes); arrays and typed arrays, also from another realm, by the fast path
+    this.device(addr).write(Array.isArray(data) || ArrayBuffer.isView(data) ? new Uint8Array(data) : Uint8Array.from(data));
   }
 
   readFrom(addr: number, count: number): Uint8Array {

@@ -78,11 +78,36 @@ export function createSerialPair(clock: Clock, opts: SerialPairOptions = {}): Se
   const send = (data: string, baud: number, busyUntil: number, deliver: (chunk: string) => void): number => {
     let t = Math.max(clock.now(), busyUntil);
     for (let i = 0; i < data.length; i += chunkBytes) {
-      const chunk = data.substring(i, i + chunkBytes);
+      const chunk = i === 0 && data.length <= chunkBytes ? data : data.substring(i, i + chunkBytes);
       t += byteTimeMs(chunk.length, baud);
-      clock.schedule(t, () => deliver(chunk));
+      clock.scheduleCall(t, deliver, chunk);
     }
     return t;
+  };
+
+  // One delivery function per wire and sending baud (the baud the bytes were sent at), kept for reuse.
+  let toPeer: ((chunk: string) => void) | null = null;
+  let toPeerBaud = -1;
+  let toDevice: ((chunk: string) => void) | null = null;
+  let toDeviceBaud = -1;
+  const deliverToPeer = (baud: number): ((chunk: string) => void) => {
+    if (toPeer === null || toPeerBaud !== baud) {
+      toPeerBaud = baud;
+      toPeer = (chunk) => {
+        if (handlers) handlers.onData(garble(chunk, baud, peerBaud));
+      };
+    }
+    return toPeer;
+  };
+  const deliverToDevice = (baud: number): ((chunk: string) => void) => {
+    if (toDevice === null || toDeviceBaud !== baud) {
+      toDeviceBaud = baud;
+      toDevice = (chunk) => {
+        // Bytes arriving while the device end is closed (or listening elsewhere) are lost.
+        if (open && onDeviceData) onDeviceData(garble(chunk, baud, deviceBaud));
+      };
+    }
+    return toDevice;
   };
 
   const device: DeviceSerial = {
@@ -93,10 +118,7 @@ export function createSerialPair(clock: Clock, opts: SerialPairOptions = {}): Se
     },
     write(data) {
       if (!open || data.length === 0) return;
-      const baud = deviceBaud;
-      txBusyUntil = send(data, baud, txBusyUntil, (chunk) => {
-        if (handlers) handlers.onData(garble(chunk, baud, peerBaud));
-      });
+      txBusyUntil = send(data, deviceBaud, txBusyUntil, deliverToPeer(deviceBaud));
     },
     sendBreak(ms) {
       if (!open) return;
@@ -120,11 +142,7 @@ export function createSerialPair(clock: Clock, opts: SerialPairOptions = {}): Se
     },
     write(data) {
       if (data.length === 0) return;
-      const baud = peerBaud;
-      rxBusyUntil = send(data, baud, rxBusyUntil, (chunk) => {
-        // Bytes arriving while the device end is closed (or listening elsewhere) are lost.
-        if (open && onDeviceData) onDeviceData(garble(chunk, baud, deviceBaud));
-      });
+      rxBusyUntil = send(data, peerBaud, rxBusyUntil, deliverToDevice(peerBaud));
     },
     baud: () => peerBaud,
     setBaud(baud) {

@@ -24,17 +24,35 @@ export const MType = {
 
 // ---------- small byte helpers ----------
 
+/** Value of each hex digit's char code (0-9, a-f, A-F), -1 for anything else. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+/** Upper-case hex text of every byte value. */
+const HEX_PAIR: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase());
+
+/** The bytes of an even-length hex string (either case); null for anything else. */
 export function hexToBytes(hex: string): Uint8Array | null {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return null;
+  if (hex.length % 2 !== 0) return null;
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
+  for (let i = 0; i < out.length; i++) {
+    const a = hex.charCodeAt(2 * i);
+    const b = hex.charCodeAt(2 * i + 1);
+    const hi = a < 128 ? HEX_VALUE[a]! : -1;
+    const lo = b < 128 ? HEX_VALUE[b]! : -1;
+    if (hi < 0 || lo < 0) return null;
+    out[i] = (hi << 4) | lo;
+  }
   return out;
 }
 
+/** Upper-case hex text of the bytes. */
 export function bytesToHex(b: Uint8Array): string {
   let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s.toUpperCase();
+  for (let i = 0; i < b.length; i++) s += HEX_PAIR[b[i]!]!;
+  return s;
 }
 
 const isKey = (k: Uint8Array): boolean => k instanceof Uint8Array && k.length === 16;
@@ -281,7 +299,16 @@ export function openDataFrame(phy: Uint8Array, keys: SessionKeys, fCnt32: number
   if (!h.ok) return h;
   if ((fCnt32 & 0xffff) !== h.value.fCnt16) return fail('32-bit FCnt does not match the frame');
   if (!verifyDataMic(phy, keys.nwkSKey, fCnt32)) return fail('MIC mismatch');
-  const v = h.value;
+  return decryptDataFrame(h.value, keys, fCnt32);
+}
+
+/**
+ * The second half of openDataFrame, for a caller that parsed the header `v` from the frame
+ * and already verified its MIC with this 32-bit FCnt (the network's device lookup does):
+ * decrypts FRMPayload without checking the MIC again.
+ */
+export function decryptDataFrame(v: DataHeader, keys: SessionKeys, fCnt32: number): Result<DataFrame> {
+  if ((fCnt32 & 0xffff) !== v.fCnt16) return fail('32-bit FCnt does not match the frame');
   let payload: Uint8Array = new Uint8Array(0);
   if (v.frmPayload.length > 0) {
     const key = v.fPort === 0 ? keys.nwkSKey : keys.appSKey;

@@ -9,13 +9,18 @@ export function createLineReader(onLine: (line: string) => void, maxLen = 520): 
   let buf = '';
   return {
     push(chunk) {
-      for (let i = 0; i < chunk.length; i++) {
-        const ch = chunk[i]!;
-        if (ch === '\n') {
-          const line = buf.endsWith('\r') ? buf.slice(0, -1) : buf;
-          buf = '';
-          onLine(line);
-        } else if (buf.length < maxLen) buf += ch;
+      // whole runs up to each LF at once; characters past maxLen are dropped
+      let from = 0;
+      for (;;) {
+        const nl = chunk.indexOf('\n', from);
+        const end = nl < 0 ? chunk.length : nl;
+        const room = maxLen - buf.length;
+        if (room > 0 && end > from) buf += end - from <= room ? chunk.substring(from, end) : chunk.substring(from, from + room);
+        if (nl < 0) return;
+        const line = buf.endsWith('\r') ? buf.slice(0, -1) : buf;
+        buf = '';
+        from = nl + 1;
+        onLine(line);
       }
     },
     clear() {

@@ -104,6 +104,7 @@ export interface MacEngine {
 }
 
 const JOIN_ACCEPT_DELAY1_MS = 5000;
+const NO_FOPTS = new Uint8Array(0);
 
 export function defaultChannels(region: Region, dcycle: number): Channel[] {
   const out: Channel[] = [];
@@ -153,33 +154,60 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
     return Math.max(free, t);
   };
 
-  const usable = (dr: number): number[] => {
-    const idx: number[] = [];
-    cfg.channels.forEach((c, i) => c.enabled && dr >= c.minDr && dr <= c.maxDr && idx.push(i));
-    return idx;
-  };
+  // work list of pickChannel (indices of the free channels)
+  const freeList: number[] = [];
 
   /** A free channel at `dr` chosen pseudo-randomly, or the wait until one frees up. */
   const pickChannel = (dr: number): { ch: number } | { waitMs: number } | null => {
-    const all = usable(dr);
-    if (all.length === 0) return null;
     const now = clock.now();
-    const free = all.filter((i) => channelFree(cfg.channels[i]!, now) <= now);
-    if (free.length === 0) return { waitMs: Math.min(...all.map((i) => channelFree(cfg.channels[i]!, now))) - now };
-    return { ch: free[rng() % free.length]! };
+    const chs = cfg.channels;
+    let usable = 0;
+    let soonest = Infinity;
+    freeList.length = 0;
+    for (let i = 0; i < chs.length; i++) {
+      const c = chs[i]!;
+      if (!(c.enabled && dr >= c.minDr && dr <= c.maxDr)) continue;
+      usable++;
+      const free = channelFree(c, now);
+      if (free <= now) freeList.push(i);
+      else if (free < soonest) soonest = free;
+    }
+    if (usable === 0) return null;
+    if (freeList.length === 0) return { waitMs: soonest - now };
+    return { ch: freeList[rng() % freeList.length]! };
   };
 
   const nextFreeMs = (dr: number): number => {
     const now = clock.now();
-    const all = usable(dr);
-    return all.length ? Math.min(...all.map((i) => channelFree(cfg.channels[i]!, now))) : Infinity;
+    let soonest = Infinity;
+    for (const c of cfg.channels) {
+      if (!(c.enabled && dr >= c.minDr && dr <= c.maxDr)) continue;
+      const free = channelFree(c, now);
+      if (free < soonest) soonest = free;
+    }
+    return soonest;
+  };
+
+  // RX window timeout per data rate: 8 symbols (LoRa), 5 ms (FSK)
+  const rxTimeouts: number[] = [];
+  const timeout = (wdr: number): number => {
+    let t = rxTimeouts[wdr];
+    if (t === undefined) {
+      const x = dataRate(region, wdr);
+      t = x && x.mod === 'lora' ? 8 * loraSymbolMs(x.sf, x.bwKhz) : 5;
+      if (wdr >= 0 && wdr < 64 && wdr === Math.floor(wdr)) rxTimeouts[wdr] = t;
+    }
+    return t;
   };
 
   /** Transmits `phy` on channel `ch` and listens in RX1/RX2; `done` gets the first valid downlink. */
   const transmit = (
     phy: Uint8Array,
     ch: number,
-    entry: Omit<TxLogEntry, 'timeMs' | 'freqHz' | 'channel' | 'dr' | 'airtimeMs' | 'powerDbm' | 'bytes'>,
+    type: TxLogEntry['type'],
+    /** FCnt of a data frame, DevNonce of a join. */
+    counter: number,
+    retry: number,
     rx1DelayMs: number,
     rx1Offset: number,
     rx2: { freqHz: number; dr: number },
@@ -193,19 +221,23 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
     const airtimeMs = drTimeOnAir(region, dr, phy.length, true);
     const powerDbm = txPowerDbm(region, cfg.txPowerIdx);
     const end = now + airtimeMs;
-    txLog.push({ timeMs: now, freqHz: c.freqHz, channel: ch, dr, airtimeMs, powerDbm, bytes: phy.length, ...entry });
+    txLog.push(
+      type === 'join'
+        ? { timeMs: now, freqHz: c.freqHz, channel: ch, dr, airtimeMs, powerDbm, bytes: phy.length, type, devNonce: counter, retry }
+        : { timeMs: now, freqHz: c.freqHz, channel: ch, dr, airtimeMs, powerDbm, bytes: phy.length, type, fCnt: counter, retry },
+    );
     radioFreeAt = end;
     c.freeAt = now + airtimeMs * (c.dcycle + 1);
     const b = subBandIndex(region, c.freqHz);
     if (b >= 0) bandFreeAt[b] = end + offTimeMs(region.subBands[b]!.dutyCycle, airtimeMs);
     if (cfg.maxDCycle > 0) globalFreeAt = end + offTimeMs(1 / Math.pow(2, cfg.maxDCycle), airtimeMs);
 
-    const w1 = { open: end + rx1DelayMs, freqHz: rx1Frequency(region, c.freqHz), dr: rx1DataRate(region, dr, rx1Offset, false) };
-    const w2 = { open: w1.open + 1000, freqHz: rx2.freqHz, dr: rx2.dr };
-    const timeout = (wdr: number): number => {
-      const x = dataRate(region, wdr);
-      return x && x.mod === 'lora' ? 8 * loraSymbolMs(x.sf, x.bwKhz) : 5;
-    };
+    const w1Open = end + rx1DelayMs;
+    const w1Freq = rx1Frequency(region, c.freqHz);
+    const w1Dr = rx1DataRate(region, dr, rx1Offset, false);
+    const w2Open = w1Open + 1000;
+    const w2Freq = rx2.freqHz;
+    const w2Dr = rx2.dr;
     const gen = generation;
     let receiving: 1 | 2 | 0 = 0;
     let finished = false;
@@ -220,8 +252,8 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
         if (gen !== generation || finished || receiving) return;
         const t = clock.now();
         let w: 1 | 2 | 0 = 0;
-        if (t >= w1.open - 1 && t <= w1.open + timeout(w1.dr) && dl.freqHz === w1.freqHz && dl.dr === w1.dr) w = 1;
-        else if (t >= w2.open - 1 && t <= w2.open + timeout(w2.dr) && dl.freqHz === w2.freqHz && dl.dr === w2.dr) w = 2;
+        if (t >= w1Open - 1 && t <= w1Open + timeout(w1Dr) && dl.freqHz === w1Freq && dl.dr === w1Dr) w = 1;
+        else if (t >= w2Open - 1 && t <= w2Open + timeout(w2Dr) && dl.freqHz === w2Freq && dl.dr === w2Dr) w = 2;
         if (!w) return;
         receiving = w;
         const copy = { ...dl, phy: new Uint8Array(dl.phy) };
@@ -232,7 +264,7 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
         });
       },
     );
-    at(w2.open + timeout(w2.dr), () => {
+    at(w2Open + timeout(w2Dr), () => {
       if (!receiving) finish(null);
     });
   };
@@ -267,7 +299,9 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
       transmit(
         phy,
         pick.ch,
-        { type: 'join', devNonce, retry: 0 },
+        'join',
+        devNonce,
+        0,
         JOIN_ACCEPT_DELAY1_MS,
         0,
         { freqHz: region.rx2.hz, dr: region.rx2.dr },
@@ -306,12 +340,12 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
       if (port < 1 || port > 223) return { ok: false, error: 'invalid_param' };
       if (cfg.fCntUp > 0xffffffff) return { ok: false, error: 'fcnt_rollover' };
       const link = cfg.linkCheck;
-      const all = macAnswers.concat(link ? [{ cid: CID.LinkCheck, name: 'LinkCheck', payload: new Uint8Array(0) }] : []);
+      const all = link ? macAnswers.concat([{ cid: CID.LinkCheck, name: 'LinkCheck', payload: new Uint8Array(0) }]) : macAnswers;
       // whole commands only, as many as fit in the 15 FOpts bytes
       const mac: MacCommand[] = [];
       let len = 0;
       for (const c of all) if (len + 1 + c.payload.length <= 15) (mac.push(c), (len += 1 + c.payload.length));
-      const fOpts = encodeMacCommands(mac);
+      const fOpts = mac.length === 0 ? NO_FOPTS : encodeMacCommands(mac);
       const max = maxAppPayload(region, cfg.dr, fOpts.length, false);
       if (max < 0 || payload.length > max) return { ok: false, error: 'invalid_data_len' };
       const pick = pickChannel(cfg.dr);
@@ -334,7 +368,9 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
         transmit(
           phy,
           ch,
-          { type: confirmed ? 'confirmed' : 'unconfirmed', fCnt, retry },
+          confirmed ? 'confirmed' : 'unconfirmed',
+          fCnt,
+          retry,
           cfg.rx1DelayMs,
           cfg.rx1DrOffset,
           { freqHz: cfg.rx2FreqHz, dr: cfg.rx2Dr },

@@ -3,7 +3,7 @@
 // DutyCycle), decode, and answer in RX1/RX2 with ACK, MAC answers and queued data.
 import {
   buildDataFrame,
-  openDataFrame,
+  decryptDataFrame,
   parseDataHeader,
   reconstructFCnt,
   verifyDataMic,
@@ -94,7 +94,8 @@ export function handleData(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResu
     return { ...base, retransmission: true, ...(downlink ? { downlink } : {}) };
   }
 
-  const opened = openDataFrame(phy, s.keys, m.fCnt);
+  // identify() verified the MIC with this counter: decrypt without checking it again
+  const opened = decryptDataFrame(h.value, s.keys, m.fCnt);
   if (!opened.ok) {
     ctx.stats.malformed++;
     return { accepted: false, kind: 'data', devEui: dev.devEui, reason: 'malformed', detail: opened.error };
@@ -115,11 +116,10 @@ export function handleData(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResu
     if (adr) answers.push(adr);
   }
 
-  const result: ReceiveResult = {
-    ...base,
-    macCommands: mac.commands.map((c) => c.name),
-    ...(f.fPort !== undefined ? { fPort: f.fPort } : {}),
-  };
+  // base is not returned anywhere else: complete it in place (same keys, same order as a copy)
+  const result = base;
+  result.macCommands = mac.commands.map((c) => c.name);
+  if (f.fPort !== undefined) result.fPort = f.fPort;
   if (f.fPort !== undefined && f.fPort > 0) {
     result.payload = f.payload!;
     if (ctx.opts.decode) {
@@ -196,8 +196,9 @@ function buildDownlink(
   answers: MacCommand[],
 ): Downlink | undefined {
   const s = dev.session!;
-  const mac = answers.concat(dev.macQueue);
-  dev.macQueue = [];
+  if (!ack && answers.length === 0 && dev.macQueue.length === 0 && dev.queue.length === 0) return undefined; // nothing to send
+  const mac = dev.macQueue.length === 0 ? answers : answers.concat(dev.macQueue);
+  if (dev.macQueue.length > 0) dev.macQueue = [];
   for (const c of mac) if (c.cid === CID.DutyCycle) dev.pendingDutyCycle = c.payload[0]! & 0x0f;
   const macBytes = encodeMacCommands(mac);
   // MAC commands ride in FOpts when they fit and data is queued; otherwise alone on port 0.

@@ -23,7 +23,7 @@ export interface VirtualHalParts {
 }
 
 export interface VirtualHal extends Hal {
-  /** Cancels every pending timer of this boot (the board reset). */
+  /** The board reset: no pending timer of this boot runs any more. */
   shutdown(): void;
   wakeups(): number;
 }
@@ -38,25 +38,21 @@ export function crc32(data: string): number {
 }
 
 export function createVirtualHal(p: VirtualHalParts): VirtualHal {
-  const timers = new Set<number>();
+  // false once the board reset: the timers of a dead boot never run
   let alive = true;
   let wakeups = 0;
+  const clock = p.clock;
   const touch = p.touch ?? (() => undefined);
+  const fire = (fn: () => void): void => {
+    if (!alive) return;
+    wakeups++;
+    fn();
+  };
   const hal: VirtualHal = {
-    now: () => p.clock.now(),
-    setTimeout(fn, ms) {
-      const id = p.clock.after(ms, () => {
-        timers.delete(id);
-        if (!alive) return;
-        wakeups++;
-        fn();
-      });
-      timers.add(id);
-      return id;
-    },
+    now: () => clock.now(),
+    setTimeout: (fn, ms) => clock.afterCall(ms, fire, fn),
     clearTimeout(id) {
-      timers.delete(id);
-      p.clock.cancel(id);
+      clock.cancel(id);
     },
     modemSerial: p.serial,
     i2c: p.i2c
@@ -89,9 +85,8 @@ export function createVirtualHal(p: VirtualHalParts): VirtualHal {
     reboot: () => p.onReboot(),
     log: (line) => p.log?.(line),
     shutdown() {
+      // the board reset: its pending timers fire into nothing (no wake-up, no callback)
       alive = false;
-      for (const id of timers) p.clock.cancel(id);
-      timers.clear();
     },
     wakeups: () => wakeups,
   };

@@ -1,7 +1,8 @@
 // The sensor hardware of a simulated node, per app, as register-level twins on
 // virtual buses (simulator/hardware/sensors/), their physical values driven by
-// signals of virtual time. Signals are read lazily, whenever the firmware touches
-// a sensor, so a sleeping node costs no events.
+// signals of virtual time. A sleeping node costs no events: the physical values are
+// those at the firmware's last touch of a sensor, and they are computed only when a
+// twin actually samples them (a conversion starts, an echo or a pin is read).
 import type { Hal } from '../../firmware/hal.ts';
 import type { SensorPins } from '../../firmware/core/types.ts';
 import { VirtualI2cBus } from '../hardware/i2c.ts';
@@ -41,17 +42,28 @@ const PROBE_DRY_V = 0.82 * 3.3;
 const PROBE_WET_V = 0.41 * 3.3;
 
 export function createSensorHardware(app: string, pins: SensorPins, timers: Pick<Hal, 'now' | 'setTimeout'>, signals: Signals): SensorHardware {
-  const value = (q: string): number => {
+  // the time of the firmware's last touch of a sensor; the twins' values are those at that time
+  let touchedAt = -1;
+  let synced = true;
+  const at = (q: string, t: number): number => {
     const s = signals[q];
-    return s ? s(timers.now()) : DEFAULTS[q];
+    return s ? s(t) : DEFAULTS[q];
   };
+  const value = (q: string): number => at(q, touchedAt);
   const updates: Array<() => void> = [];
+  /** Brings the twins' physical values to the last touch (once per touch). */
+  const sync = (): void => {
+    if (synced) return;
+    synced = true;
+    for (const u of updates) u();
+  };
   const hw: SensorHardware = {};
-  hw.batteryMv = () => value('battery');
+  hw.batteryMv = () => at('battery', timers.now());
 
   if (app === 'env-monitor') {
     const i2c = new VirtualI2cBus();
     const bme = new Bme280Twin(timers, 0x76);
+    bme.beforeConversion = sync;
     i2c.attach(0x76, bme);
     updates.push(() => {
       bme.setTemperature(value('temperature'));
@@ -62,6 +74,7 @@ export function createSensorHardware(app: string, pins: SensorPins, timers: Pick
   } else {
     const ow = new VirtualOneWireBus();
     const probe = new Ds18b20Twin(timers, 1);
+    probe.beforeConversion = sync;
     ow.attach(probe);
     hw.oneWire = (pin) => {
       if (pin !== pins.oneWire) throw new Error(`no 1-Wire bus on ${pin}`);
@@ -73,26 +86,24 @@ export function createSensorHardware(app: string, pins: SensorPins, timers: Pick
       const analog = new AnalogPins(3.3);
       const soil = new SoilProbeTwin(analog, pins.analog, PROBE_DRY_V, PROBE_WET_V);
       updates.push(() => soil.setMoisture(value('moisture')));
-      hw.analogRead = analog.analogRead;
+      hw.analogRead = (pin) => (sync(), analog.analogRead(pin));
     } else {
       const sonar = new HcSr04Twin(timers, pins.trig, pins.echo);
       updates.push(() => {
         sonar.setDistance(value('distance'));
         sonar.setAirTemperature(value(app === 'bin-level' ? 'lidTemperature' : 'airTemperature'));
       });
-      hw.pulseEcho = sonar.pulseEcho;
+      hw.pulseEcho = (trig, echo, us, timeout, cb) => (sync(), sonar.pulseEcho(trig, echo, us, timeout, cb));
       const tilt = { on: false };
       updates.push(() => (tilt.on = value('tilt') >= 0.5));
-      hw.digitalRead = (pin) => pin === pins.tilt && tilt.on;
+      hw.digitalRead = (pin) => (sync(), pin === pins.tilt && tilt.on);
     }
   }
-  // a reading touches the bus many times within one virtual millisecond: refresh once per ms
-  let touchedAt = -1;
   hw.touch = () => {
     const now = timers.now();
     if (now === touchedAt) return;
     touchedAt = now;
-    for (const u of updates) u();
+    synced = false;
   };
   hw.touch();
   return hw;

@@ -29,17 +29,37 @@ export interface FleetAir extends Air {
   register(devEui: string, node: AirNode): void;
 }
 
-/** MHDR MType: 0 join request, 2 unconfirmed up, 4 confirmed up. */
-function frameInfo(phy: Uint8Array): { kind: TxRecord['kind']; fPort?: number; appBytes: number } {
+interface Inflight {
+  tx: TxRecord;
+  phy: Uint8Array;
+  node: AirNode;
+  rx: (dl: AirRx) => void;
+}
+
+/** The record of a transmission; kind, FPort and FRMPayload size from the MHDR MType (0 join request, 2 unconfirmed up, 4 confirmed up) and FHDR. */
+function txRecord(tx: AirTx, node: AirNode): TxRecord {
+  const phy = tx.phy;
   const mtype = phy[0] >> 5;
-  if (mtype === 0) return { kind: 'join', appBytes: 0 };
   const foptsLen = phy.length > 5 ? phy[5] & 0x0f : 0;
   const portAt = 8 + foptsLen;
-  const hasPort = phy.length > portAt + 4;
+  const hasPort = mtype !== 0 && phy.length > portAt + 4;
   return {
-    kind: mtype === 4 ? 'confirmed' : 'unconfirmed',
-    fPort: hasPort ? phy[portAt] : undefined,
+    nodeId: node.id,
+    devEui: tx.devEui,
+    app: node.app,
+    kind: mtype === 0 ? 'join' : mtype === 4 ? 'confirmed' : 'unconfirmed',
+    startMs: tx.startMs,
+    airtimeMs: tx.airtimeMs,
+    freqHz: tx.freqHz,
+    dr: tx.dr,
+    sf: tx.sf,
+    bwKhz: tx.bwKhz,
+    powerDbm: tx.powerDbm,
+    phyBytes: phy.length,
     appBytes: hasPort ? phy.length - portAt - 1 - 4 : 0,
+    fPort: hasPort ? phy[portAt] : undefined,
+    retry: 0,
+    receivedBy: [],
   };
 }
 
@@ -47,7 +67,7 @@ export function createFleetAir(clock: Clock, channel: RadioChannel, ns: NetworkS
   const nodes = new Map<string, AirNode>();
   const txs: TxRecord[] = [];
   const downlinks: DownlinkRecord[] = [];
-  const inflight = new Map<number, { tx: TxRecord; phy: Uint8Array; node: AirNode; rx: (dl: AirRx) => void }>();
+  const inflight = new Map<number, Inflight>();
   let nextId = 0;
   let collisions = 0;
 
@@ -56,7 +76,8 @@ export function createFleetAir(clock: Clock, channel: RadioChannel, ns: NetworkS
     if (!f) return;
     inflight.delete(s.tx.id as number);
     const rec = f.tx;
-    rec.receivedBy = s.received.map((g) => ({ gatewayId: g.gatewayId, rssi: g.rssi, snr: g.snr }));
+    // the channel's receptions are fresh objects of exactly this shape (gatewayId, rssi, snr)
+    rec.receivedBy = s.received;
     if (s.received.length === 0) {
       const reasons = s.lost.map((l) => l.reason);
       rec.lostReason = reasons.includes('collision') ? 'collision' : reasons[0] ?? 'no-gateway';
@@ -85,6 +106,12 @@ export function createFleetAir(clock: Clock, channel: RadioChannel, ns: NetworkS
     clock.schedule(dl.atMs, () => f.rx({ phy: dl.phy, freqHz: dl.freqHz, dr: dl.dr, rssi: gw.rssi, snr: gw.snr }));
   }
 
+  /** Runs when a transmission ends: every frame that ended by now is settled and delivered. */
+  const settle = (): void => {
+    const done = channel.settle(clock.now());
+    for (let i = 0; i < done.length; i++) deliver(done[i]!);
+  };
+
   return {
     txs,
     downlinks,
@@ -95,32 +122,12 @@ export function createFleetAir(clock: Clock, channel: RadioChannel, ns: NetworkS
     transmit(tx: AirTx, rx: (dl: AirRx) => void) {
       const node = nodes.get(tx.devEui.toUpperCase());
       if (!node) throw new Error(`transmission from an unknown device ${tx.devEui}`);
-      const info = frameInfo(tx.phy);
-      const rec: TxRecord = {
-        nodeId: node.id,
-        devEui: tx.devEui,
-        app: node.app,
-        kind: info.kind,
-        startMs: tx.startMs,
-        airtimeMs: tx.airtimeMs,
-        freqHz: tx.freqHz,
-        dr: tx.dr,
-        sf: tx.sf,
-        bwKhz: tx.bwKhz,
-        powerDbm: tx.powerDbm,
-        phyBytes: tx.phy.length,
-        appBytes: info.appBytes,
-        fPort: info.fPort,
-        retry: 0,
-        receivedBy: [],
-      };
+      const rec = txRecord(tx, node);
       txs.push(rec);
       const id = nextId++;
       inflight.set(id, { tx: rec, phy: tx.phy, node, rx });
       channel.transmit({ id, nodeId: node.id, x: node.x, y: node.y, freqHz: tx.freqHz, sf: tx.sf, bwKhz: tx.bwKhz, powerDbm: tx.powerDbm, startMs: tx.startMs, airtimeMs: tx.airtimeMs });
-      clock.schedule(tx.startMs + tx.airtimeMs, () => {
-        for (const s of channel.settle(clock.now())) deliver(s);
-      });
+      clock.schedule(tx.startMs + tx.airtimeMs, settle);
     },
   };
 }

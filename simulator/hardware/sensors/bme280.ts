@@ -24,12 +24,18 @@ export const BME280_EXAMPLE_CALIBRATION: Bme280Calibration = {
   H1: 75, H2: 362, H3: 0, H4: 313, H5: 50, H6: 30,
 };
 
-/** Datasheet §8.1, double precision: t_fine (as the datasheet, truncated to an integer) and degC. */
-export function bme280DoubleT(adcT: number, c: Bme280Calibration): { tFine: number; t: number } {
+/** var1 + var2 of the datasheet's double-precision temperature formula (t_fine before truncation). */
+function tFineRaw(adcT: number, c: Bme280Calibration): number {
   const var1 = (adcT / 16384 - c.T1 / 1024) * c.T2;
   const d = adcT / 131072 - c.T1 / 8192;
   const var2 = d * d * c.T3;
-  return { tFine: Math.trunc(var1 + var2), t: (var1 + var2) / 5120 };
+  return var1 + var2;
+}
+
+/** Datasheet §8.1, double precision: t_fine (as the datasheet, truncated to an integer) and degC. */
+export function bme280DoubleT(adcT: number, c: Bme280Calibration): { tFine: number; t: number } {
+  const v = tFineRaw(adcT, c);
+  return { tFine: Math.trunc(v), t: v / 5120 };
 }
 
 /** Datasheet §8.1, double precision: pressure in Pa. */
@@ -85,6 +91,8 @@ export class Bme280Twin extends RegisterI2cDevice {
   private measureEnd = -Infinity;
   private pending: { adcT: number; adcP: number; adcH: number } | undefined;
   private hum = 0; // ctrl_hum as latched by the last ctrl_meas write
+  /** Called when a conversion starts, before it samples the physical values (lets a simulator set them lazily). */
+  beforeConversion: (() => void) | null = null;
 
   constructor(
     private readonly clock: TwinClock,
@@ -109,8 +117,8 @@ export class Bme280Twin extends RegisterI2cDevice {
   rawValues(osrsT: number, osrsP: number, osrsH: number): { adcT: number; adcP: number; adcH: number } {
     const c = this.calibration;
     const step = (osrs: number) => 1 << (5 - Math.min(osrs, 5));
-    const t = invert((r) => bme280DoubleT(r, c).t, this.temperature, 0xfffff, step(osrsT === 0 ? 1 : osrsT), true);
-    const tFine = bme280DoubleT(t, c).tFine;
+    const t = invert((r) => tFineRaw(r, c) / 5120, this.temperature, 0xfffff, step(osrsT === 0 ? 1 : osrsT), true);
+    const tFine = Math.trunc(tFineRaw(t, c));
     const adcT = osrsT === 0 ? 0x80000 : t;
     const adcP = osrsP === 0 ? 0x80000
       : invert((r) => bme280DoubleP(r, tFine, c), this.pressure, 0xfffff, step(osrsP), false);
@@ -163,6 +171,7 @@ export class Bme280Twin extends RegisterI2cDevice {
     if (mode === 0x01 || mode === 0x02) {
       if (this.fault === 'stuck') return;
       this.conversions++;
+      if (this.beforeConversion) this.beforeConversion();
       const osrsT = (value >> 5) & 0x07;
       const osrsP = (value >> 2) & 0x07;
       const over = (o: number) => (o === 0 ? 0 : 1 << (Math.min(o, 5) - 1));

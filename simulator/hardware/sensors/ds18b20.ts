@@ -34,6 +34,8 @@ export class Ds18b20Twin implements OneWireDevice {
   private pos = 0;
   private convertDoneAt = -Infinity;
   private pendingRaw: number | undefined;
+  /** Called when a conversion starts, before it samples the temperature (lets a simulator set it lazily). */
+  beforeConversion: (() => void) | null = null;
 
   constructor(private readonly clock: TwinClock, serial = 1, readonly parasite = false) {
     this.rom = ds18b20Rom(serial);
@@ -72,6 +74,7 @@ export class Ds18b20Twin implements OneWireDevice {
     this.cmd = byte;
     this.pos = 0;
     if (byte === 0x44 && this.fault !== 'stuck' && (power || !this.parasite)) {
+      if (this.beforeConversion) this.beforeConversion();
       const t = Math.max(-55, Math.min(125, this.temperature));
       const drop = 12 - this.resolution; // undefined low bits read as 0 here
       this.pendingRaw = ((Math.round(t * 16) >> drop) << drop) & 0xffff;
