@@ -14,6 +14,8 @@ export const command: CommandModule = {
       .option('--cbor', 'also write uplinks.cbor (an RFC 8742 CBOR sequence)')
       .option('--json', 'print the summary as JSON (no progress bar)')
       .option('--mqtt <url>', 'also publish every decoded uplink to this MQTT broker (QoS 1), e.g. mqtt://127.0.0.1:1883')
+      .option('--udp <host:port>', 'use a real network server instead of the simulated one: each fleet gateway becomes a Semtech UDP packet forwarder to host:port; virtual time follows the wall clock')
+      .option('--speed <x>', 'with --udp: virtual seconds per wall second (the server must keep up)', '1')
       .option('--mqtt-prefix <topic>', 'topic prefix for --mqtt: <prefix>/<app>/<devEui>/up', 'lorakit')
       .option('--assert <check...>', "fail (exit 1) unless each holds, e.g. --assert 'delivery>=0.9' 'violations==0'")
       .action(async (fleet: string, opts: SimulateCliOptions) => {
@@ -32,5 +34,7 @@ export interface SimulateCliOptions {
   json?: boolean;
   mqtt?: string;
   mqttPrefix?: string;
+  udp?: string;
+  speed?: string;
   assert?: string[];
 }

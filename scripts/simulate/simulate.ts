@@ -2,7 +2,9 @@
 // battery life, write the report and the decoded-uplink log, print the summary, check
 // the assertions. Exit 0 when every assertion holds and no rule was broken, 1 when
 // not, 2 for bad input.
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { CliError } from '../commands/types.ts';
 import type { SimulateCliOptions } from '../commands/simulate.ts';
@@ -16,6 +18,45 @@ import { checkAssertion, parseAssertion, type Assertion } from './assertions.ts'
 
 function usage(msg: string): never {
   throw new CliError(msg, 2);
+}
+
+/** The fleet's devices and keys, for registering them on the real server (file mode 0600; never printed). */
+function writeDevices(nodes: Array<{ id: string; app: string; devEui: string; activation: unknown }>, out: string): void {
+  mkdirSync(out, { recursive: true });
+  const list = nodes.map((n) => {
+    const a = n.activation as Record<string, string>;
+    return a.mode === 'otaa'
+      ? { id: n.id, app: n.app, mode: 'otaa', devEui: n.devEui, joinEui: a.joinEui, appKey: a.appKey }
+      : { id: n.id, app: n.app, mode: 'abp', devEui: n.devEui, devAddr: a.devAddr, nwkSKey: a.nwkSKey, appSKey: a.appSKey };
+  });
+  writeFileSync(join(out, 'devices.json'), JSON.stringify(list, null, 2) + '\n', { mode: 0o600 });
+}
+
+/** EUI of a fleet gateway towards a real network server: stable for its id. */
+export function gatewayEui(id: string): string {
+  return ('AA555A' + createHash('sha256').update(id).digest('hex').slice(0, 10)).toUpperCase();
+}
+
+/** --udp: one Semtech UDP packet forwarder per fleet gateway, paced to the wall clock. */
+function udpGateways(target: string, speedText: string, ids: string[], out: string) {
+  const m = /^([^:\s]+):(\d{1,5})$/.exec(target);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) usage(`--udp must be host:port, e.g. 127.0.0.1:1700, got "${target}"`);
+  const speed = Number(speedText);
+  if (!(speed > 0 && speed <= 1000)) usage(`--speed must be a number in (0, 1000], got "${speedText}"`);
+  process.stderr.write(`lorakit: forwarding to ${target} as gateways ${ids.map((id) => `${id}=${gatewayEui(id)}`).join(', ')}; device keys are in ${join(out, 'devices.json')}\n`);
+  return {
+    speed,
+    async gateways(clock: import('../../simulator/clock.ts').Clock) {
+      const { createSemtechUdpGateway } = await import('../../simulator/gateway/semtech-udp.ts');
+      const map = new Map<string, import('../../simulator/gateway/types.ts').VirtualGateway>();
+      for (const id of ids) {
+        const g = createSemtechUdpGateway({ clock, host: m![1], port: Number(m![2]), gatewayEui: gatewayEui(id) });
+        await g.ready;
+        map.set(id, g);
+      }
+      return map;
+    },
+  };
 }
 
 /** Connects the MQTT sink, or fails with one line when the broker cannot be reached. */
@@ -60,6 +101,8 @@ export async function runSimulateCommand(file: string, o: SimulateCliOptions): P
     throw err;
   }
 
+  if (o.udp) writeDevices(fleet.nodes, o.out);
+  const external = o.udp ? udpGateways(o.udp, o.speed ?? '1', fleet.gateways.map((g) => g.id), o.out) : undefined;
   const tty = process.stderr.isTTY && !o.json;
   const bar = tty ? new SingleBar({ format: 'simulating [{bar}] {percentage}% | {eta_formatted} left', hideCursor: true, clearOnComplete: true }) : null;
   const log = createUplinkLog(o.out, { cbor: !!o.cbor });
@@ -69,6 +112,7 @@ export async function runSimulateCommand(file: string, o: SimulateCliOptions): P
   try {
     run = await runFleet({
       fleet,
+      external,
       onUplink: (u) => {
         log.write(u);
         sink?.publish(u);
@@ -97,6 +141,7 @@ export async function runSimulateCommand(file: string, o: SimulateCliOptions): P
   if (mqttLost > 0) failed.push(`${mqttLost} decoded uplink(s) not acknowledged by the MQTT broker ${o.mqtt}`);
   if (report.violations.length > 0) failed.push(`${report.violations.length} rule violation(s) in the transmission log (see ${files.html})`);
 
+  if (o.udp) process.stderr.write(`lorakit: network external (${o.udp}): delivery and decoding are the server's; the figures below count what the gateways forwarded\n`);
   if (o.json) process.stdout.write(formatSummaryJson(report));
   else {
     process.stdout.write(formatSummary(report) + '\n');

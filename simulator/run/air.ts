@@ -7,6 +7,23 @@ import type { RadioChannel, SettledTransmission } from '../channel/types.ts';
 import type { Air, AirRx, AirTx } from '../modems/types.ts';
 import type { NetworkServer, ReceiveResult } from '../network/types.ts';
 import type { DownlinkRecord, TxRecord } from '../types.ts';
+import type { Region } from '../../firmware/lorawan/region.ts';
+import type { VirtualGateway } from '../gateway/types.ts';
+import { drOf, modulationOfDr } from '../gateway/radio.ts';
+
+/**
+ * A real network server behind the fleet's gateways (Semtech UDP, ChirpStack MQTT):
+ * frames the channel lets a gateway demodulate go out through that gateway, and every
+ * downlink a gateway transmits is offered to the devices still listening (their modems
+ * check window, frequency, data rate, address and MIC, as a radio would).
+ */
+export interface ExternalNetwork {
+  gateways: Map<string, VirtualGateway>;
+  region: Region;
+}
+
+/** How long after an uplink a device may still receive (join accept RX2 at 6 s, plus margin). */
+const LISTEN_MS = 8000;
 
 export interface AirNode {
   id: string;
@@ -63,13 +80,35 @@ function txRecord(tx: AirTx, node: AirNode): TxRecord {
   };
 }
 
-export function createFleetAir(clock: Clock, channel: RadioChannel, ns: NetworkServer, events: FleetAirEvents): FleetAir {
+export function createFleetAir(clock: Clock, channel: RadioChannel, ns: NetworkServer, events: FleetAirEvents, external?: ExternalNetwork): FleetAir {
   const nodes = new Map<string, AirNode>();
   const txs: TxRecord[] = [];
   const downlinks: DownlinkRecord[] = [];
   const inflight = new Map<number, Inflight>();
   let nextId = 0;
   let collisions = 0;
+  const listening: Array<{ until: number; rx: (dl: AirRx) => void; rssi: number; snr: number }> = [];
+  if (external) {
+    for (const g of external.gateways.values()) {
+      g.onDownlink((dl) => {
+        const dr = drOf(external.region, dl.modulation);
+        const now = clock.now();
+        for (let i = listening.length - 1; i >= 0; i--) if (listening[i].until < now) listening.splice(i, 1);
+        if (dr < 0 || !dl.invertIq) return; // a device only demodulates inverted-IQ frames at a known DR
+        for (const l of listening.slice()) l.rx({ phy: dl.phy, freqHz: dl.freqHz, dr, rssi: l.rssi, snr: l.snr });
+      });
+    }
+  }
+
+  /** External network: the receiving gateways forward the frame; the device listens for the answer. */
+  function forward(f: Inflight, end: number): void {
+    const rec = f.tx;
+    const modulation = modulationOfDr(external!.region, rec.dr);
+    if (!modulation) return;
+    for (const g of rec.receivedBy) external!.gateways.get(g.gatewayId)?.uplink({ phy: f.phy, timeMs: end, freqHz: rec.freqHz, modulation, rssi: g.rssi, snr: g.snr });
+    const best = rec.receivedBy[0];
+    listening.push({ until: end + LISTEN_MS, rx: f.rx, rssi: best.rssi, snr: best.snr });
+  }
 
   function deliver(s: SettledTransmission): void {
     const f = inflight.get(s.tx.id as number);
@@ -85,6 +124,10 @@ export function createFleetAir(clock: Clock, channel: RadioChannel, ns: NetworkS
       return;
     }
     const end = rec.startMs + rec.airtimeMs;
+    if (external) {
+      forward(f, end);
+      return;
+    }
     const r = ns.receive(f.phy, { timeMs: end, freqHz: rec.freqHz, dr: rec.dr, gateways: rec.receivedBy.map((g) => ({ id: g.gatewayId, rssi: g.rssi, snr: g.snr })) });
     events.onReceive(r, f.node, rec, end);
     const dl = r.downlink;

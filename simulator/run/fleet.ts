@@ -5,7 +5,9 @@
 import { buildCode } from '../../scripts/build/build.ts';
 import { BOARDS, type BoardId } from '../../scripts/build/boards.ts';
 import { decodeUplink } from '../../codecs/index.ts';
-import { createClock } from '../clock.ts';
+import { createClock, type Clock } from '../clock.ts';
+import type { VirtualGateway } from '../gateway/types.ts';
+import { startRealtimePacer } from '../gateway/realtime.ts';
 import { createChannel } from '../channel/channel.ts';
 import { createRng } from '../channel/rng.ts';
 import { createNetworkServer } from '../network/server.ts';
@@ -24,6 +26,13 @@ export interface FleetRunOptions {
   onProgress?: (fraction: number) => void;
   /** Pre-built bundles by `<app>.<board>` (else built here). */
   bundles?: Map<string, LoadedFirmware>;
+  /**
+   * A real network server instead of the simulator's: one virtual gateway per fleet
+   * gateway id (e.g. Semtech UDP packet forwarders), made on the run's clock. Virtual
+   * time then follows the wall clock (times `speed`), so the server's receive windows
+   * line up; decoding is the real server's job.
+   */
+  external?: { gateways: (clock: Clock) => Promise<Map<string, VirtualGateway>>; speed: number };
 }
 
 export interface NodeOutcome {
@@ -71,6 +80,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
   for (const g of f.gateways) gatewayReceived[g.id] = 0;
   let joinsAccepted = 0;
   const deliveredFrames = new Set<string>();
+  const external = o.external ? { gateways: await o.external.gateways(clock), region: f.region } : undefined;
 
   const air = createFleetAir(clock, channel, ns, {
     onReceive(r, node, tx, endMs) {
@@ -101,7 +111,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
         dr: tx.dr,
       });
     },
-  });
+  }, external);
 
   for (const n of f.nodes) {
     const fw = bundles.get(`${n.app}.${n.board}`);
@@ -132,11 +142,23 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
   }
 
   const steps = 100;
-  for (let i = 1; i <= steps; i++) {
-    clock.runUntil((f.durationMs * i) / steps);
-    o.onProgress?.(i / steps);
-    // let I/O run (progress bar, MQTT sink) between steps
-    await new Promise<void>((r) => setImmediate(r));
+  if (o.external) {
+    const pacer = startRealtimePacer(clock, { speed: o.external.speed });
+    for (let i = 1; i <= steps; i++) {
+      await pacer.until((f.durationMs * i) / steps);
+      o.onProgress?.(i / steps);
+    }
+    pacer.stop();
+    // what each gateway forwarded (the real server decides what it accepts)
+    for (const t of air.txs) for (const g of t.receivedBy) gatewayReceived[g.gatewayId]++;
+    await Promise.all([...external!.gateways.values()].map((g) => g.close()));
+  } else {
+    for (let i = 1; i <= steps; i++) {
+      clock.runUntil((f.durationMs * i) / steps);
+      o.onProgress?.(i / steps);
+      // let I/O run (progress bar, MQTT sink) between steps
+      await new Promise<void>((r) => setImmediate(r));
+    }
   }
 
   const nodes = [...byId.values()];
