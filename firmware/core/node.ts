@@ -44,7 +44,7 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
     queueCapacity: s.queueCapacity,
     config: { intervalS: s.intervalS, confirmed: s.confirmed, thresholds: s.thresholds },
   });
-  const modem = makeModem(hal, s.enforceDutyCycle ? s.modem : { band: s.modem.band, resetPin: s.modem.resetPin, dutyCycle: false });
+  const modem = makeModem(hal, s.enforceDutyCycle ? s.modem : Object.assign({}, s.modem, { dutyCycle: false }));
   const sensors = app.createSensors(hal, pins, () => persist.config());
   const region = s.region;
   const ledgerFreq = channelFrequency(region, 0);

@@ -6,6 +6,7 @@
 // a bundle that leans on one fails here as it would on the board.
 import vm from 'node:vm';
 import type { I2cBus, OneWireBus, SerialLine, Storage } from '../../firmware/hal.ts';
+import { crc32 } from '../hardware/crc32.ts';
 
 export interface TimerClock {
   now(): number;
@@ -79,15 +80,6 @@ function espruinoStorage(storage: Storage) {
     getFree: () => storage.getFree(),
     compact: () => undefined,
   };
-}
-
-function crc32(data: string | Uint8Array): number {
-  let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) {
-    crc ^= typeof data === 'string' ? data.charCodeAt(i) & 0xff : data[i];
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
 }
 
 function serialObject(line: SerialLine | undefined, name: string) {

@@ -14,7 +14,7 @@ import { bytesToHex, hexToBytes } from '../lorawan/frames.ts';
 import { createSeededRng } from '../lorawan/rng.ts';
 import { createLineReader, createReplier, decIn, isHex } from './line.ts';
 import { createMacEngine, defaultChannels, type MacConfig, type MacEngine, type StartResult } from './mac-engine.ts';
-import { createFaultPlan, type ModemEmulator, type ModemEmulatorOptions, type TxLogEntry } from './types.ts';
+import { createFaultPlan, modemState, type ModemEmulator, type ModemEmulatorOptions, type TxLogEntry } from './types.ts';
 
 export const RAK3172_VERSION = 'RUI_4.0.6_RAK3172-E';
 export const RAK3172_BANNER = ['RAKwireless RAK3172-E Example', '------------------------------------------------------', 'Current Work Mode: LoRaWAN.'];
@@ -343,18 +343,7 @@ export function createRak3172(clock: Clock, peer: SerialPeer, opts: ModemEmulato
       reader.clear();
       boot();
     },
-    state: () => ({
-      joined: cfg.joined,
-      devAddr: cfg.devAddr,
-      fCntUp: cfg.fCntUp,
-      fCntDown: cfg.fCntDown,
-      dr: cfg.dr,
-      adr: cfg.adr,
-      asleep: asleep !== null,
-      hung,
-      busy: engine.busy() || joining !== null,
-      baud: peer.baud(),
-    }),
+    state: () => modemState(cfg, { asleep: asleep !== null, hung, busy: engine.busy() || joining !== null, baud: peer.baud() }),
   };
 }
 

@@ -13,7 +13,7 @@ import { createSeededRng } from '../lorawan/rng.ts';
 import { createLineReader, createReplier, decIn } from './line.ts';
 import { DEFAULT_DCYCLE, rnMacGet, rnMacSet } from './rn2483-params.ts';
 import { createMacEngine, defaultChannels, type MacConfig, type MacEngine, type StartResult } from './mac-engine.ts';
-import { createFaultPlan, type ModemEmulator, type ModemEmulatorOptions, type TxLogEntry } from './types.ts';
+import { createFaultPlan, modemState, type ModemEmulator, type ModemEmulatorOptions, type TxLogEntry } from './types.ts';
 
 export type { ModemEmulator, ModemState } from './types.ts';
 
@@ -249,17 +249,6 @@ export function createRn2483(clock: Clock, peer: SerialPeer, opts: Rn2483Options
       peer.setBaud(57600);
       boot();
     },
-    state: () => ({
-      joined: cfg.joined,
-      devAddr: cfg.devAddr,
-      fCntUp: cfg.fCntUp,
-      fCntDown: cfg.fCntDown,
-      dr: cfg.dr,
-      adr: cfg.adr,
-      asleep: asleep !== null,
-      hung,
-      busy: engine.busy(),
-      baud: peer.baud(),
-    }),
+    state: () => modemState(cfg, { asleep: asleep !== null, hung, busy: engine.busy(), baud: peer.baud() }),
   };
 }

@@ -109,6 +109,14 @@ export interface ModemState {
   baud: number;
 }
 
+/** The state an emulator reports: the MAC's part, plus the module's own (sleep, hang, busy, baud). */
+export function modemState(
+  cfg: { joined: boolean; devAddr: number; fCntUp: number; fCntDown: number; dr: number; adr: boolean },
+  own: { asleep: boolean; hung: boolean; busy: boolean; baud: number },
+): ModemState {
+  return { joined: cfg.joined, devAddr: cfg.devAddr, fCntUp: cfg.fCntUp, fCntDown: cfg.fCntDown, dr: cfg.dr, adr: cfg.adr, asleep: own.asleep, hung: own.hung, busy: own.busy, baud: own.baud };
+}
+
 export interface ModemEmulator {
   readonly txLog: TxLogEntry[];
   inject(kind: FaultKind): void;

@@ -3,6 +3,7 @@
 // timers of the old incarnation (the MCU restarted) and a new HAL is made.
 import type { Hal, I2cBus, OneWireBus, SerialLine, Storage } from '../../firmware/hal.ts';
 import type { Clock } from '../clock.ts';
+import { crc32 } from '../hardware/crc32.ts';
 
 export interface VirtualHalParts {
   clock: Clock;
@@ -26,15 +27,6 @@ export interface VirtualHal extends Hal {
   /** The board reset: no pending timer of this boot runs any more. */
   shutdown(): void;
   wakeups(): number;
-}
-
-export function crc32(data: string): number {
-  let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) {
-    crc ^= data.charCodeAt(i) & 0xff;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
 }
 
 export function createVirtualHal(p: VirtualHalParts): VirtualHal {

@@ -2,32 +2,25 @@
 // run it in the Espruino-like vm context on a virtual clock.
 import { createClock } from '../../simulator/clock.ts';
 import { createEspruinoContext, runBundle } from '../../simulator/device/espruino-context.ts';
+import { createVirtualStorage } from '../../simulator/hardware/storage.ts';
 import type { BoardProfile } from '../../scripts/build/boards.ts';
 
 export interface VmRun {
   lines: string[];
-  registered: unknown[];
 }
 
 /** Runs `code` as a board would (no host), advancing virtual time by `runMs`. */
 export function runOnVirtualBoard(code: string, board: BoardProfile, runMs = 1000, globals: Record<string, unknown> = {}): VmRun {
   const clock = createClock(0);
   const lines: string[] = [];
-  const store = new Map<string, string>();
   const ctx = createEspruinoContext({
     clock,
     log: (l) => lines.push(l),
     chip: board.chip === 'NRF52832' ? 'nrf52' : 'stm32',
-    storage: {
-      read: (n) => store.get(n),
-      write: (n, d) => (store.set(n, d), true),
-      erase: (n) => void store.delete(n),
-      list: (p) => [...store.keys()].filter((k) => k.startsWith(p)),
-      getFree: () => 100000,
-    },
+    storage: createVirtualStorage(),
     globals,
   });
   runBundle(ctx, code, `${board.id}.js`);
   clock.runUntil(runMs);
-  return { lines, registered: [] };
+  return { lines };
 }

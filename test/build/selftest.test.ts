@@ -10,17 +10,9 @@ import { runSuites } from '../../firmware/selftest/runner.ts';
 import { selftestSuites } from '../../firmware/selftest/suites.ts';
 import type { Hal } from '../../firmware/hal.ts';
 import { runOnVirtualBoard } from './helpers.ts';
+import { crc32 } from '../../simulator/hardware/crc32.ts';
 
 const CLI = join(import.meta.dirname, '../../scripts/lorakit.mjs');
-
-function crc32(s: string): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < s.length; i++) {
-    c ^= s.charCodeAt(i) & 0xff;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 describe('lorakit selftest', () => {
   it('writes a bundle that passes the profile check and, run like a board, prints PASS lines and SELFTEST n/n', async () => {

@@ -5,7 +5,8 @@ export interface Tx {
   a: number;
 }
 
-function inWindow(txs: Tx[], s: number, w: number): number {
+/** Airtime of `txs` inside the window [s, s + w). */
+export function inWindow(txs: Tx[], s: number, w: number): number {
   let sum = 0;
   for (const x of txs) {
     const lo = Math.max(x.t, s);

@@ -1,12 +1,10 @@
 // Shared helpers for the persistence tests: a minimal HAL over a virtual Storage.
-import { crc32 as zlibCrc32 } from 'node:zlib';
 import type { Hal } from '../../firmware/hal.ts';
 import { createVirtualStorage, type VirtualStorage, type VirtualStorageOptions } from '../../simulator/hardware/storage.ts';
+// CRC-32 as E.CRC32, computed by zlib (independent of the code under test)
+import { crc32 } from '../../simulator/hardware/crc32.ts';
 
-/** CRC-32 (IEEE, as E.CRC32) of a binary string, computed by zlib (independent of the code under test). */
-export function crc32(s: string): number {
-  return zlibCrc32(Buffer.from(s, 'latin1'));
-}
+export { crc32 };
 
 export interface TestHal extends Pick<Hal, 'storage' | 'crc32' | 'log'> {
   storage: VirtualStorage;
