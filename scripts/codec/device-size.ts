@@ -1,6 +1,6 @@
 // Bytes the codec adds to a firmware bundle: the device encoder (single + batch) and
 // the downlink decoder, bundled and minified like firmware, plus each app's device table.
-// Run: npx tsx scripts/codec/device-size.ts
+// Run: node --import ./scripts/ts-register.mjs scripts/codec/device-size.ts
 import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { APPS } from '../../codecs/apps/index.ts';

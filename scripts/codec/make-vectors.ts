@@ -1,6 +1,6 @@
 // Writes test/vectors/codec-<app>.json from scripts/codec/vector-cases.ts, once.
 // Existing files are frozen: they are only rewritten with --force (and then every
-// byte change shows up in review). Run: npx tsx scripts/codec/make-vectors.ts [--force]
+// byte change shows up in review). Run: node --import ./scripts/ts-register.mjs scripts/codec/make-vectors.ts [--force]
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';

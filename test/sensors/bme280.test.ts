@@ -5,7 +5,7 @@ import {
 } from '../../firmware/sensors/bme280.ts';
 import { VirtualI2cBus } from '../../simulator/hardware/i2c.ts';
 import {
-  BME280_EXAMPLE_CALIBRATION, Bme280Twin, bme280DoubleH, bme280DoubleT,
+  BME280_EXAMPLE_CALIBRATION, Bme280Twin, bme280DoubleH, bme280DoubleP, bme280DoubleT, invert,
 } from '../../simulator/hardware/sensors/bme280.ts';
 import { TestClock, readOnce } from './harness.ts';
 
@@ -74,6 +74,51 @@ describe('BME280 compensation against the datasheet', () => {
     const twin = new Bme280Twin(new TestClock());
     twin.setTemperature(bme280DoubleT(519888, c).t);
     expect(Math.abs(twin.rawValues(5, 5, 1).adcT - 519888)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('BME280 twin: raw values from a guessed start', () => {
+  const c = BME280_EXAMPLE_CALIBRATION;
+  /** The plain bisection over the whole range the twin used before it had closed-form guesses. */
+  function bisect(f: (r: number) => number, target: number, max: number, step: number, increasing: boolean): number {
+    let lo = 0;
+    let hi = Math.floor(max / step);
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const v = f(mid * step);
+      if (increasing ? v < target : v > target) lo = mid + 1;
+      else hi = mid;
+    }
+    const a = lo * step;
+    const b = Math.max(0, lo - 1) * step;
+    return Math.abs(f(a) - target) <= Math.abs(f(b) - target) ? a : b;
+  }
+  it('gives what a whole-range bisection gives, whatever the guess (good, far off, out of range, NaN)', () => {
+    fc.assert(fc.property(
+      fc.double({ min: -45, max: 90, noNaN: true }),
+      fc.double({ min: 25000, max: 115000, noNaN: true }),
+      fc.double({ min: -5, max: 105, noNaN: true }),
+      fc.oneof(fc.constant(NaN), fc.constant(-1), fc.constant(2e6), fc.integer({ min: 0, max: 0xfffff })),
+      fc.constantFrom(1, 2, 16),
+      (t, p, h, badGuess, step) => {
+        const fT = (r: number) => bme280DoubleT(r, c).t;
+        const twin = new Bme280Twin(new TestClock());
+        twin.setTemperature(t);
+        twin.setPressure(p);
+        twin.setHumidity(h);
+        const raw = twin.rawValues(step === 16 ? 1 : step === 2 ? 4 : 5, 1, 1);
+        const adcT = bisect(fT, t, 0xfffff, step, true);
+        expect(raw.adcT).toBe(adcT);
+        expect(invert(fT, t, 0xfffff, step, true, badGuess)).toBe(adcT);
+        const tFine = bme280DoubleT(adcT, c).tFine;
+        const fP = (r: number) => bme280DoubleP(r, tFine, c);
+        const fH = (r: number) => bme280DoubleH(r, tFine, c);
+        expect(raw.adcP).toBe(bisect(fP, p, 0xfffff, 16, false));
+        expect(invert(fP, p, 0xfffff, 16, false, badGuess)).toBe(raw.adcP);
+        expect(raw.adcH).toBe(bisect(fH, h, 0xffff, 1, true));
+        expect(invert(fH, h, 0xffff, 1, true, badGuess % 0x10000)).toBe(raw.adcH);
+      },
+    ), { numRuns: 500 });
   });
 });
 

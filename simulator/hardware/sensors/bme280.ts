@@ -63,19 +63,86 @@ export function bme280DoubleH(adcH: number, tFine: number, c: Bme280Calibration)
   return h > 100 ? 100 : h < 0 ? 0 : h;
 }
 
-/** The raw value in [0, max] (multiples of `step`) whose f(raw) is closest to `target`; f monotonic. */
-function invert(f: (raw: number) => number, target: number, max: number, step: number, increasing: boolean): number {
+/**
+ * The raw value in [0, max] (multiples of `step`) whose f(raw) is closest to `target`; f monotonic.
+ * The search starts at `guess` (a raw value from the closed-form inverse, or NaN for none) and
+ * gallops to a bracket, then bisects: the answer is the same as a bisection over the whole range
+ * (the first raw value not on the target's near side, or the one below it if that is closer),
+ * in a handful of evaluations instead of twenty.
+ */
+export function invert(f: (raw: number) => number, target: number, max: number, step: number, increasing: boolean, guess: number): number {
+  const top = Math.floor(max / step);
+  // before(i): f at index i is still on the near side of the target
+  const before = (i: number): boolean => (increasing ? f(i * step) < target : f(i * step) > target);
   let lo = 0;
-  let hi = Math.floor(max / step);
+  let hi = top; // the answer is the first index in [lo, hi) where before() is false, else hi
+  const g = Math.round(guess / step);
+  if (g >= 0 && g < top) {
+    if (before(g)) {
+      lo = g + 1;
+      for (let d = 1; lo + d - 1 < top; d *= 2) {
+        const i = lo + d - 1;
+        if (!before(i)) {
+          hi = i;
+          break;
+        }
+        lo = i + 1;
+      }
+    } else {
+      hi = g;
+      for (let d = 1; hi - d >= 0; d *= 2) {
+        const i = hi - d;
+        if (before(i)) {
+          lo = i + 1;
+          break;
+        }
+        hi = i;
+      }
+    }
+  }
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const v = f(mid * step);
-    if (increasing ? v < target : v > target) lo = mid + 1;
+    if (before(mid)) lo = mid + 1;
     else hi = mid;
   }
   const a = lo * step;
   const b = Math.max(0, lo - 1) * step;
   return Math.abs(f(a) - target) <= Math.abs(f(b) - target) ? a : b;
+}
+
+/** The positive root of q x^2 + x - v = 0 nearest the linear solution x = v (q small), in a cancellation-free form. */
+function nearRoot(q: number, v: number): number {
+  if (q === 0) return v;
+  const d = 1 + 4 * q * v;
+  return d < 0 ? NaN : (2 * v) / (1 + Math.sqrt(d));
+}
+
+/** Closed-form inverses of the double-precision compensation: starting points for `invert`. */
+export function guessAdcT(degC: number, c: Bme280Calibration): number {
+  // tFineRaw = 8 T2 x + T3 x^2 with x = adcT / 131072 - T1 / 8192
+  const x = nearRoot(c.T3 / (8 * c.T2), (degC * 5120) / (8 * c.T2));
+  return (x + c.T1 / 8192) * 131072;
+}
+
+export function guessAdcP(pa: number, tFine: number, c: Bme280Calibration): number {
+  // the same var1/var2 as bme280DoubleP, then p = p0 + (P9 p0^2 / 2^31 + P8 p0 / 32768 + P7) / 16 solved for p0
+  let var1 = tFine / 2 - 64000;
+  let var2 = (var1 * var1 * c.P6) / 32768;
+  var2 = var2 + var1 * c.P5 * 2;
+  var2 = var2 / 4 + c.P4 * 65536;
+  var1 = ((c.P3 * var1 * var1) / 524288 + c.P2 * var1) / 524288;
+  var1 = (1 + var1 / 32768) * c.P1;
+  const b = 1 + c.P8 / 524288;
+  const p0 = nearRoot(c.P9 / 34359738368 / b, (pa - c.P7 / 16) / b);
+  return 1048576 - var2 / 4096 - (p0 * var1) / 6250;
+}
+
+export function guessAdcH(rh: number, tFine: number, c: Bme280Calibration): number {
+  // y = x (1 - H1 x / 524288) solved for x, then x = (adcH - offset) * m solved for adcH
+  const h = tFine - 76800;
+  const m = (c.H2 / 65536) * (1 + (c.H6 / 67108864) * h * (1 + (c.H3 / 67108864) * h));
+  const x = nearRoot(-c.H1 / 524288, rh);
+  return x / m + c.H4 * 64 + (c.H5 / 16384) * h;
 }
 
 export class Bme280Twin extends RegisterI2cDevice {
@@ -117,13 +184,13 @@ export class Bme280Twin extends RegisterI2cDevice {
   rawValues(osrsT: number, osrsP: number, osrsH: number): { adcT: number; adcP: number; adcH: number } {
     const c = this.calibration;
     const step = (osrs: number) => 1 << (5 - Math.min(osrs, 5));
-    const t = invert((r) => tFineRaw(r, c) / 5120, this.temperature, 0xfffff, step(osrsT === 0 ? 1 : osrsT), true);
+    const t = invert((r) => tFineRaw(r, c) / 5120, this.temperature, 0xfffff, step(osrsT === 0 ? 1 : osrsT), true, guessAdcT(this.temperature, c));
     const tFine = Math.trunc(tFineRaw(t, c));
     const adcT = osrsT === 0 ? 0x80000 : t;
     const adcP = osrsP === 0 ? 0x80000
-      : invert((r) => bme280DoubleP(r, tFine, c), this.pressure, 0xfffff, step(osrsP), false);
+      : invert((r) => bme280DoubleP(r, tFine, c), this.pressure, 0xfffff, step(osrsP), false, guessAdcP(this.pressure, tFine, c));
     const adcH = osrsH === 0 ? 0x8000
-      : invert((r) => bme280DoubleH(r, tFine, c), this.humidity, 0xffff, 1, true);
+      : invert((r) => bme280DoubleH(r, tFine, c), this.humidity, 0xffff, 1, true, guessAdcH(this.humidity, tFine, c));
     return { adcT, adcP, adcH };
   }
 
