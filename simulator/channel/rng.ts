@@ -21,27 +21,49 @@ export interface Rng {
   exponential(mean: number): number;
 }
 
+/** The running state of hashParts: its two lanes after some parts, before the final mix. */
+export type HashState = readonly [number, number];
+
+const HASH_START: HashState = [0xdeadbeef, 0x41c6ce57];
+
+/** The state after absorbing `part` (its decimal or string text, then the U+0000 terminator). */
+function absorb(h1: number, h2: number, part: Seed): HashState {
+  const s = String(part);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  // the U+0000 terminator
+  return [Math.imul(h1, 2654435761), Math.imul(h2, 1597334677)];
+}
+
+function finish(h1: number, h2: number): [number, number] {
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return [h1 >>> 0, h2 >>> 0];
+}
+
+/** The state after `parts`: hashing prefix + [last] with hashAfter costs only the last part's text. */
+export function hashPrefix(parts: readonly Seed[]): HashState {
+  let st = HASH_START;
+  for (let p = 0; p < parts.length; p++) st = absorb(st[0], st[1], parts[p] as Seed);
+  return st;
+}
+
+/** hashParts([...prefix parts, last]) from hashPrefix(prefix parts). */
+export function hashAfter(prefix: HashState, last: Seed): [number, number] {
+  const st = absorb(prefix[0], prefix[1], last);
+  return finish(st[0], st[1]);
+}
+
 /**
  * 64-bit hash (two 32-bit lanes, cyrb53-style multiply-xorshift) of the parts' decimal
  * or string text, each part terminated by U+0000 so ["a", "b"] and ["ab"] differ.
  */
 export function hashParts(parts: readonly Seed[]): [number, number] {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let p = 0; p < parts.length; p++) {
-    const s = String(parts[p]);
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 2654435761);
-      h2 = Math.imul(h2 ^ c, 1597334677);
-    }
-    // the U+0000 terminator
-    h1 = Math.imul(h1, 2654435761);
-    h2 = Math.imul(h2, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return [h1 >>> 0, h2 >>> 0];
+  const st = hashPrefix(parts);
+  return finish(st[0], st[1]);
 }
 
 /** splitmix32 step: returns [output, next state]. */

@@ -4,7 +4,7 @@
 // on its arguments: never on how often, or in which order, signals are evaluated.
 // Per-sample draws (noise at a time, jitter of the k-th reset) hash (stream key, n)
 // with the channel's hashParts instead of seeding a generator per call (4x faster).
-import { createRng, hashParts, type Rng, type Seed } from '../channel/rng.ts';
+import { createRng, hashAfter, hashParts, hashPrefix, type Rng, type Seed } from '../channel/rng.ts';
 import type { CsvSeries, Interpolation, SignalSpec } from './types.ts';
 
 export type SignalFn = (tMs: number) => number;
@@ -50,7 +50,9 @@ const TWO_32 = 4294967296;
 /** Two independent uniform 32-bit words for each number n, keyed by the stream (seed, path...). */
 function keyedWords(seed: Seed, path: Seed[]): (n: number) => [number, number] {
   const key = hashParts([seed, ...path]);
-  return (n) => hashParts([key[0], key[1], n]);
+  // hashParts([key[0], key[1], n]) with the key's text hashed once
+  const prefix = hashPrefix(key);
+  return (n) => hashAfter(prefix, n);
 }
 
 /** The raw (noise-free, unclamped) function for a spec. */

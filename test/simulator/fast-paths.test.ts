@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { createClock } from '../../simulator/clock.ts';
 import { bytesToHex, hexToBytes } from '../../simulator/lorawan/frames.ts';
 import { createLineReader } from '../../simulator/modems/line.ts';
-import { hashParts } from '../../simulator/channel/rng.ts';
+import { hashAfter, hashParts, hashPrefix } from '../../simulator/channel/rng.ts';
 import { createChannel } from '../../simulator/channel/index.ts';
 import { createVirtualHal } from '../../simulator/node/hal.ts';
 import { createSensorHardware } from '../../simulator/node/sensors.ts';
@@ -98,6 +98,12 @@ describe('stream hash', () => {
     const part = fc.oneof(fc.double({ noNaN: false }), fc.integer(), fc.string({ maxLength: 8 }), fc.constant(''));
     fc.assert(fc.property(fc.array(part, { maxLength: 5 }), (parts) => {
       expect(hashParts(parts)).toEqual(refHash(parts));
+    }));
+  });
+  it('a hashed prefix continued with one more part is the hash of the whole list', () => {
+    const part = fc.oneof(fc.double({ noNaN: false }), fc.integer(), fc.string({ maxLength: 8 }));
+    fc.assert(fc.property(fc.array(part, { maxLength: 4 }), part, (parts, last) => {
+      expect(hashAfter(hashPrefix(parts), last)).toEqual(refHash([...parts, last]));
     }));
   });
 });
