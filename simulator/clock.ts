@@ -34,8 +34,35 @@ export function createClock(startMs = 0): Clock {
   let fns: Array<((arg: unknown) => void) | null> = new Array(cap).fill(null);
   let args: unknown[] = new Array(cap).fill(undefined);
   let size = 0;
-  // Ids of events that are scheduled and neither run nor cancelled.
-  const live = new Set<number>();
+  // Which ids are live (scheduled, neither run nor cancelled): a direct-mapped table,
+  // slot id & mask holds the id while it is live and 0 otherwise. Ids are consecutive,
+  // so live ids collide only when more than `slots` ids separate the oldest live one from
+  // the newest; the table then doubles. Cheaper than a Set on every schedule and run.
+  let slots = 1 << 12;
+  let liveIds = new Float64Array(slots);
+  let liveCount = 0;
+  const isLive = (id: number): boolean => liveIds[id & (slots - 1)] === id;
+  const setLive = (id: number): void => {
+    while (liveIds[id & (slots - 1)] !== 0) {
+      // the slot holds an older live id: double the table and place every live id again
+      const old = liveIds;
+      slots *= 2;
+      liveIds = new Float64Array(slots);
+      for (let i = 0; i < old.length; i++) {
+        const v = old[i]!;
+        if (v !== 0) liveIds[v & (slots - 1)] = v;
+      }
+    }
+    liveIds[id & (slots - 1)] = id;
+    liveCount++;
+  };
+  const unsetLive = (id: number): boolean => {
+    const k = id & (slots - 1);
+    if (liveIds[k] !== id) return false;
+    liveIds[k] = 0;
+    liveCount--;
+    return true;
+  };
 
   const grow = (): void => {
     cap *= 2;
@@ -103,12 +130,12 @@ export function createClock(startMs = 0): Clock {
 
   /** Drops cancelled events sitting at the top of the heap. */
   const skipCancelled = (): void => {
-    while (size > 0 && !live.has(seqs[0]!)) popTop();
+    while (size > 0 && !isLive(seqs[0]!)) popTop();
   };
 
   /** Rebuilds the heap when cancelled entries dominate it (keeps memory bounded). */
   const compact = (): void => {
-    if (size < 1024 || live.size * 2 > size) return;
+    if (size < 1024 || liveCount * 2 > size) return;
     const old = { times: times.slice(0, size), seqs: seqs.slice(0, size), fns: fns.slice(0, size), args: args.slice(0, size) };
     for (let i = 0; i < size; i++) {
       fns[i] = null;
@@ -116,7 +143,7 @@ export function createClock(startMs = 0): Clock {
     }
     size = 0;
     for (let i = 0; i < old.times.length; i++) {
-      if (live.has(old.seqs[i]!)) push(old.times[i]!, old.seqs[i]!, old.fns[i]!, old.args[i]);
+      if (isLive(old.seqs[i]!)) push(old.times[i]!, old.seqs[i]!, old.fns[i]!, old.args[i]);
     }
   };
 
@@ -126,7 +153,7 @@ export function createClock(startMs = 0): Clock {
     const fn = fns[0]!;
     const arg = args[0];
     popTop();
-    live.delete(id);
+    unsetLive(id);
     if (t > now) now = t;
     fn(arg);
   };
@@ -136,7 +163,8 @@ export function createClock(startMs = 0): Clock {
   const scheduleCall = <T>(atMs: number, fn: (arg: T) => void, arg: T): number => {
     const t = atMs > now ? atMs : now; // NaN fails the test: now
     const id = ++seq;
-    live.add(id);
+    if (id > 0x7fffffff) throw new RangeError('clock: more than 2^31 events in one run');
+    setLive(id);
     push(t === Infinity ? now : t, id, fn as (arg: unknown) => void, arg);
     return id;
   };
@@ -152,7 +180,7 @@ export function createClock(startMs = 0): Clock {
       return scheduleCall(now + (ms > 0 && ms !== Infinity ? ms : 0), fn, arg);
     },
     cancel(id) {
-      if (live.delete(id)) compact();
+      if (typeof id === 'number' && id > 0 && id <= seq && unsetLive(id)) compact();
     },
     runUntil(tMs) {
       for (;;) {
@@ -168,7 +196,7 @@ export function createClock(startMs = 0): Clock {
       runTop();
       return true;
     },
-    pending: () => live.size,
+    pending: () => liveCount,
   };
   return clock;
 }

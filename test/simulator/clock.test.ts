@@ -95,4 +95,47 @@ describe('discrete-event clock', () => {
     c.runUntil(10_000);
     expect(count).toBe(500);
   });
+
+  it('keeps long-lived events live while many short ones come and go (table growth), and ignores stale cancels', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 20000 })), { minLength: 1, maxLength: 300 }), (ops) => {
+        const c = createClock();
+        const fired = new Set<number>();
+        const want = new Map<number, boolean>(); // id -> should fire
+        const all: number[] = [];
+        // a long-lived event from the start: thousands of ids are created after it
+        const first = c.after(1e9, () => fired.add(first));
+        want.set(first, true);
+        for (const [op, n] of ops) {
+          if (op <= 1) {
+            // a burst of short events, most cancelled at once
+            for (let k = 0; k < 50; k++) {
+              const id: number = c.after(n % 97, () => fired.add(id));
+              all.push(id);
+              const cancel = (k + n) % 3 !== 0;
+              want.set(id, !cancel);
+              if (cancel) c.cancel(id);
+            }
+          } else if (op === 2) {
+            c.runUntil(c.now() + (n % 50));
+            // cancelling ids that already ran (or were cancelled) changes nothing; pending ones stop
+            for (let k = 0; k < all.length; k += 7) {
+              const id = all[k]!;
+              c.cancel(id);
+              if (!fired.has(id)) want.set(id, false);
+            }
+          } else {
+            c.cancel(-n);
+            c.cancel(n + 1e7);
+          }
+        }
+        const pendingLive = [...want].filter(([id, w]) => w && !fired.has(id)).length;
+        expect(c.pending()).toBe(pendingLive);
+        c.runUntil(2e9);
+        for (const [id, w] of want) expect(fired.has(id)).toBe(w);
+        expect(c.pending()).toBe(0);
+      }),
+      { numRuns: 60 },
+    );
+  });
 });
