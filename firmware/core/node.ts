@@ -13,7 +13,7 @@ import { createDutyCycleLedger } from '../lorawan/dutycycle.ts';
 import { createFairUseBudget } from '../lorawan/fairuse.ts';
 import { channelFrequency, drTimeOnAir, maxAppPayload } from '../lorawan/region.ts';
 import { phyPayloadBytes } from '../lorawan/airtime.ts';
-import { createPersist, MODE_ABP, MODE_OTAA, type Persist } from './persist.ts';
+import { createPersist, MODE_ABP, MODE_OTAA, type Persist, type PersistConfig } from './persist.ts';
 import { packSample, unpackSample, type Sample } from './samples.ts';
 import { createJoiner } from './join.ts';
 import { applyDownlink } from './downlink.ts';
@@ -45,7 +45,13 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
     config: { intervalS: s.intervalS, confirmed: s.confirmed, thresholds: s.thresholds },
   });
   const modem = makeModem(hal, s.enforceDutyCycle ? s.modem : Object.assign({}, s.modem, { dutyCycle: false }));
-  const sensors = app.createSensors(hal, pins, () => persist.config());
+  // the stored configuration, read once (persist.config() copies it) and again after a downlink changed it
+  let cfg: PersistConfig | null = null;
+  function config(): PersistConfig {
+    if (!cfg) cfg = persist.config();
+    return cfg;
+  }
+  const sensors = app.createSensors(hal, pins, config);
   const region = s.region;
   const ledgerFreq = channelFrequency(region, 0);
   const ledger = s.enforceDutyCycle && region.subBands.length > 0 ? createDutyCycleLedger(region, 32) : null;
@@ -101,7 +107,7 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
 
   function scheduleSample(): void {
     if (st.sampleTimer >= 0) hal.clearTimeout(st.sampleTimer);
-    const ms = persist.config().intervalS * 1000;
+    const ms = config().intervalS * 1000;
     st.nextSampleAt = hal.now() + ms;
     st.sampleTimer = hal.setTimeout(sample, ms);
   }
@@ -130,7 +136,7 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
     sensors.read((r: Readings) => {
       stats.samples++;
       // an alarm is a threshold crossing: it jumps the queue once, not on every sample above
-      const a = app.alarm ? app.alarm(r, persist.config().thresholds) : false;
+      const a = app.alarm ? app.alarm(r, config().thresholds) : false;
       if (a && !st.alarmed) {
         st.urgent = true;
         stats.alarms++;
@@ -224,7 +230,7 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
   }
 
   function send(bytes: Uint8Array, count: number, port: number, now: number): void {
-    const confirmed = st.urgent ? s.alarmConfirmed : persist.config().confirmed;
+    const confirmed = st.urgent ? s.alarmConfirmed : config().confirmed;
     const air = airtime(bytes.length);
     // deep sleep cannot wake on UART traffic: stay awake while the modem talks
     hal.sleep(false);
@@ -274,9 +280,10 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
       st.maxBatch = BATCH_MAX;
       if (o.kind === 'downlink') {
         if (fair) fair.recordDownlink(hal.now());
-        const before = persist.config().intervalS;
+        const before = config().intervalS;
         applyDownlink(hal, app, persist, stats, o.port, o.data);
-        if (persist.config().intervalS !== before) scheduleSample();
+        cfg = null;
+        if (config().intervalS !== before) scheduleSample();
       }
       plan();
       rest();

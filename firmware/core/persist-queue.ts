@@ -64,7 +64,9 @@ export function createSampleQueue(slots: SlotPair, capacity: number, saveEvery: 
     imgEnd: 0,
     imgDrops: 0,
   };
-  for (let i = 0; i < capacity; i++) q.items.push(new Uint8Array(0));
+  // one empty array marks every free slot (never written to: it has no bytes)
+  const empty = new Uint8Array(0);
+  for (let i = 0; i < capacity; i++) q.items.push(empty);
 
   function atRisk(): number {
     const end = q.firstId + q.count;
@@ -79,7 +81,7 @@ export function createSampleQueue(slots: SlotPair, capacity: number, saveEvery: 
 
   function removeOldest(n: number): void {
     for (let i = 0; i < n; i++) {
-      q.items[q.head] = new Uint8Array(0);
+      q.items[q.head] = empty;
       q.head = (q.head + 1) % capacity;
     }
     q.count -= n;

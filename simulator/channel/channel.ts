@@ -270,6 +270,8 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
       while (b.head < b.list.length) {
         const r = b.list[b.head] as Rec;
         if (!r.settled || r.end > horizon) break;
+        // let the frame go now (it would otherwise live until the list is compacted)
+        b.list[b.head] = undefined as unknown as Rec;
         b.head++;
       }
       if (b.head > 256 && b.head * 2 > b.list.length) {

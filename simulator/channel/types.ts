@@ -60,6 +60,7 @@ export interface GatewayLoss extends GatewayReception {
 
 /** The outcome of a finished transmission at every gateway (gateway order as configured). */
 export interface SettledTransmission {
+  /** The very object given to `transmit` (so a caller may carry its own fields on it). */
   tx: Transmission;
   /** Gateways that demodulated it. Empty = not delivered. */
   received: GatewayReception[];

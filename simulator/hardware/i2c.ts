@@ -6,7 +6,8 @@ import type { I2cBus } from '../../firmware/hal.ts';
 
 /** One chip on the bus. Both calls may throw (NACK, bus error). */
 export interface I2cDevice {
-  write(data: Uint8Array): void;
+  /** The bytes (each 0..255) of one write; only read during the call, never kept. */
+  write(data: ArrayLike<number>): void;
   read(count: number): Uint8Array;
 }
 
@@ -38,6 +39,17 @@ export function checkI2cFault(fault: SensorFault, addr: number): void {
   if (fault === 'busError') throw new I2cBusError(addr);
 }
 
+/** A Uint8Array, or an array of integers 0..255 (what a driver usually writes). */
+function isByteArray(data: unknown): data is ArrayLike<number> {
+  if (data instanceof Uint8Array) return true;
+  if (!Array.isArray(data)) return false;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!(typeof v === 'number' && v >= 0 && v <= 255 && (v | 0) === v)) return false;
+  }
+  return true;
+}
+
 export class VirtualI2cBus implements I2cBus {
   private readonly devices = new Map<number, I2cDevice>();
 
@@ -52,8 +64,9 @@ export class VirtualI2cBus implements I2cBus {
   }
 
   writeTo(addr: number, data: Uint8Array | number[]): void {
-    // a copy (the device must not see later changes); arrays and typed arrays, also from another realm, by the fast path
-    this.device(addr).write(Array.isArray(data) || ArrayBuffer.isView(data) ? new Uint8Array(data) : Uint8Array.from(data));
+    // Devices only read the bytes during the call, so byte arrays (also from another realm)
+    // go as they are; anything else becomes bytes as a Uint8Array makes them (mod 256)
+    this.device(addr).write(isByteArray(data) ? data : ArrayBuffer.isView(data) || Array.isArray(data) ? new Uint8Array(data) : Uint8Array.from(data));
   }
 
   readFrom(addr: number, count: number): Uint8Array {
@@ -80,12 +93,12 @@ export class RegisterI2cDevice implements I2cDevice {
 
   constructor(readonly addr: number) {}
 
-  write(data: Uint8Array): void {
+  write(data: ArrayLike<number>): void {
     checkI2cFault(this.fault, this.addr);
     if (data.length === 0) return;
-    this.ptr = data[0];
+    this.ptr = data[0]!;
     for (let i = 1; i < data.length; i++) {
-      this.onWrite(this.ptr, data[i]);
+      this.onWrite(this.ptr, data[i]!);
       this.ptr = (this.ptr + 1) & 0xff;
     }
   }

@@ -3,7 +3,7 @@
 // the gateways that demodulated it hand it to the network server, whose downlink
 // (join accept, ACK, data) comes back to the node's modem in its receive window.
 import type { Clock } from '../clock.ts';
-import type { RadioChannel, SettledTransmission } from '../channel/types.ts';
+import type { RadioChannel, SettledTransmission, Transmission } from '../channel/types.ts';
 import type { Air, AirRx, AirTx } from '../modems/types.ts';
 import type { NetworkServer, ReceiveResult } from '../network/types.ts';
 import type { DownlinkRecord, TxRecord } from '../types.ts';
@@ -53,6 +53,11 @@ interface Inflight {
   rx: (dl: AirRx) => void;
 }
 
+/** What the air hands the channel: the transmission, carrying its own in-flight state (the channel gives the object back). */
+interface AirTransmission extends Transmission {
+  f: Inflight;
+}
+
 /** The record of a transmission; kind, FPort and FRMPayload size from the MHDR MType (0 join request, 2 unconfirmed up, 4 confirmed up) and FHDR. */
 function txRecord(tx: AirTx, node: AirNode): TxRecord {
   const phy = tx.phy;
@@ -84,7 +89,6 @@ export function createFleetAir(clock: Clock, channel: RadioChannel, ns: NetworkS
   const nodes = new Map<string, AirNode>();
   const txs: TxRecord[] = [];
   const downlinks: DownlinkRecord[] = [];
-  const inflight = new Map<number, Inflight>();
   let nextId = 0;
   let collisions = 0;
   const listening: Array<{ until: number; rx: (dl: AirRx) => void; rssi: number; snr: number }> = [];
@@ -111,9 +115,7 @@ export function createFleetAir(clock: Clock, channel: RadioChannel, ns: NetworkS
   }
 
   function deliver(s: SettledTransmission): void {
-    const f = inflight.get(s.tx.id as number);
-    if (!f) return;
-    inflight.delete(s.tx.id as number);
+    const f = (s.tx as AirTransmission).f;
     const rec = f.tx;
     // the channel's receptions are fresh objects of exactly this shape (gatewayId, rssi, snr)
     rec.receivedBy = s.received;
@@ -163,13 +165,13 @@ export function createFleetAir(clock: Clock, channel: RadioChannel, ns: NetworkS
       nodes.set(devEui.toUpperCase(), node);
     },
     transmit(tx: AirTx, rx: (dl: AirRx) => void) {
-      const node = nodes.get(tx.devEui.toUpperCase());
+      const node = nodes.get(tx.devEui) ?? nodes.get(tx.devEui.toUpperCase());
       if (!node) throw new Error(`transmission from an unknown device ${tx.devEui}`);
       const rec = txRecord(tx, node);
       txs.push(rec);
       const id = nextId++;
-      inflight.set(id, { tx: rec, phy: tx.phy, node, rx });
-      channel.transmit({ id, nodeId: node.id, x: node.x, y: node.y, freqHz: tx.freqHz, sf: tx.sf, bwKhz: tx.bwKhz, powerDbm: tx.powerDbm, startMs: tx.startMs, airtimeMs: tx.airtimeMs });
+      const t: AirTransmission = { id, nodeId: node.id, x: node.x, y: node.y, freqHz: tx.freqHz, sf: tx.sf, bwKhz: tx.bwKhz, powerDbm: tx.powerDbm, startMs: tx.startMs, airtimeMs: tx.airtimeMs, f: { tx: rec, phy: tx.phy, node, rx } };
+      channel.transmit(t);
       clock.schedule(tx.startMs + tx.airtimeMs, settle);
     },
   };

@@ -27,6 +27,19 @@ describe('virtual I2C bus', () => {
   });
 });
 
+describe('virtual I2C bus: what a device is handed', () => {
+  it('byte arrays go as they are; other values become bytes as a Uint8Array makes them', () => {
+    const seen: number[][] = [];
+    const bus = new VirtualI2cBus();
+    bus.attach(0x10, { write: (d) => seen.push(Array.from(d)), read: (n) => new Uint8Array(n) });
+    bus.writeTo(0x10, [1, 2, 255]);
+    bus.writeTo(0x10, new Uint8Array([7, 8]));
+    bus.writeTo(0x10, [256 + 3, -1, 2.7]);
+    bus.writeTo(0x10, new Uint16Array([0x1234]) as unknown as number[]);
+    expect(seen).toEqual([[1, 2, 255], [7, 8], [3, 255, 2], [0x34]]);
+  });
+});
+
 describe('virtual 1-Wire bus', () => {
   it('no device: no presence pulse, the pulled-up line reads 0xFF, search finds nothing', () => {
     const bus = new VirtualOneWireBus();

@@ -32,7 +32,7 @@ export class Sht4xTwin implements I2cDevice {
     this.humidity = rh;
   }
 
-  write(data: Uint8Array): void {
+  write(data: ArrayLike<number>): void {
     checkI2cFault(this.fault, this.addr);
     if (this.clock.now() < this.readyAt && this.answer) throw new I2cNackError(this.addr); // busy
     const cmd = data[0];
