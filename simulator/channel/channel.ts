@@ -173,6 +173,7 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
     mw: Float64Array | null;
     snr: Float64Array | null;
     status: Int8Array | null;
+    receptions: Array<GatewayReception | undefined> | null;
   }
   const links = new Map<string, NodeLinks>();
 
@@ -184,7 +185,7 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
         const gw = gws[g] as Gw;
         pl[g] = medianPathLossDb(model, Math.hypot(tx.x - gw.cfg.x, tx.y - gw.cfg.y));
       }
-      l = { x: tx.x, y: tx.y, pl, powerDbm: NaN, sf: 0, bwKhz: 0, rssi: null, mw: null, snr: null, status: null };
+      l = { x: tx.x, y: tx.y, pl, powerDbm: NaN, sf: 0, bwKhz: 0, rssi: null, mw: null, snr: null, status: null, receptions: null };
       links.set(tx.nodeId, l);
     }
     return l;
@@ -196,11 +197,13 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
     let mw = l.mw;
     let snr = l.snr;
     let status = l.status;
+    let receptions = l.receptions;
     if (fading !== 'off' || rssi === null || l.powerDbm !== tx.powerDbm || l.sf !== tx.sf || l.bwKhz !== tx.bwKhz) {
       rssi = new Float64Array(nGw);
       mw = new Float64Array(nGw);
       snr = new Float64Array(nGw);
       status = new Int8Array(nGw);
+      receptions = [];
       const fade = fading === 'off' ? null : createRng(seed, 'fading', tx.id);
       const f = floorsFor(tx.bwKhz);
       const shadowDb = shadowOf(tx.nodeId);
@@ -223,13 +226,14 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
         l.mw = mw;
         l.snr = snr;
         l.status = status;
+        l.receptions = receptions;
       }
     }
     const preamble = tx.preambleSymbols ?? 8;
     const symMs = Math.pow(2, tx.sf) / tx.bwKhz;
     const start = tx.startMs;
     // rssi, mw and snr are shared read-only; the status is this frame's own
-    return { tx, start, end: start + tx.airtimeMs, critStart: start + Math.max(0, preamble - 5) * symMs, sf: tx.sf, rssi, mw: mw!, snr: snr!, status: status!.slice(), allocated: false, settled: false, bucket: null };
+    return { tx, start, end: start + tx.airtimeMs, critStart: start + Math.max(0, preamble - 5) * symMs, sf: tx.sf, rssi, mw: mw!, snr: snr!, receptions: receptions!, status: status!.slice(), allocated: false, settled: false, bucket: null };
   }
 
   /** Gives `r` a free demodulation path at every gateway that detects it (in (start, id) order). */
@@ -257,7 +261,7 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
       if (r.status[g] === OK && destroyedAt(r, g, rules, scratch)) r.status[g] = COLLISION;
       const gatewayId = (gws[g] as Gw).cfg.id;
       const st = r.status[g] as number;
-      if (st === OK) received.push({ gatewayId, rssi: r.rssi[g] as number, snr: r.snr[g] as number });
+      if (st === OK) received.push(r.receptions[g] ?? (r.receptions[g] = Object.freeze({ gatewayId, rssi: r.rssi[g] as number, snr: r.snr[g] as number })));
       else lost.push({ gatewayId, rssi: r.rssi[g] as number, snr: r.snr[g] as number, reason: REASONS[st] as LossReason });
     }
     r.settled = true;

@@ -21,7 +21,7 @@
 //
 // Different SF: per interfering SF j, the frame survives when its power over the peak
 // summed power of the overlapping SF-j frames (any time overlap) is at least M[sf][j] dB.
-import type { Transmission } from './types.ts';
+import type { GatewayReception, Transmission } from './types.ts';
 import { requiredSirDb, type RejectionMatrix } from './rejection.ts';
 
 /** A transmission on air with its per-gateway link values (internal). */
@@ -36,6 +36,11 @@ export interface Rec {
   rssi: Float64Array;
   mw: Float64Array;
   snr: Float64Array;
+  /**
+   * Per gateway: the reception record of these link values, made once and shared (frozen)
+   * by every frame sent with the same values (no fading: a node's frames all look alike).
+   */
+  receptions: Array<GatewayReception | undefined>;
   /** Per gateway: outcome code (OK until decided otherwise). */
   status: Int8Array;
   allocated: boolean;
