@@ -40,6 +40,8 @@ export interface NodeOutcome {
   sim: VirtualNode;
   /** Application uplinks the network accepted (first copies). */
   delivered: number;
+  /** Their FCnts. */
+  deliveredFCnts: Set<number>;
   wakeups: number;
   stats: ReturnType<ReturnType<VirtualNode['firmware']>['stats']>;
 }
@@ -51,8 +53,8 @@ export interface FleetRunResult {
   gatewayReceived: Record<string, number>;
   collisions: number;
   joinsAccepted: number;
-  /** `<nodeId>:<fCnt>` of every data frame whose payload the network delivered. */
-  deliveredFrames: Set<string>;
+  /** Whether the network delivered the payload of this node's data frame with this 32-bit FCnt. */
+  isDelivered(nodeId: string, fCnt: number | undefined): boolean;
   wallTimeMs: number;
 }
 
@@ -79,7 +81,6 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
   const gatewayReceived: Record<string, number> = {};
   for (const g of f.gateways) gatewayReceived[g.id] = 0;
   let joinsAccepted = 0;
-  const deliveredFrames = new Set<string>();
   const external = o.external ? { gateways: await o.external.gateways(clock), region: f.region } : undefined;
 
   const air = createFleetAir(clock, channel, ns, {
@@ -92,8 +93,10 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
       }
       if (r.kind !== 'data' || r.retransmission || !r.payload || !r.fPort) return;
       const out = byId.get(node.id);
-      if (out) out.delivered++;
-      deliveredFrames.add(`${node.id}:${r.fCnt}`);
+      if (out) {
+        out.delivered++;
+        if (r.fCnt !== undefined) out.deliveredFCnts.add(r.fCnt);
+      }
       if (!o.onUplink) return;
       const d = decodeUplink(node.app, { bytes: r.payload, fPort: r.fPort });
       o.onUplink({
@@ -130,7 +133,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
       signals: n.signals,
       modemFaults: n.faults.modem,
     });
-    const out: NodeOutcome = { node: n, sim, delivered: 0, wakeups: 0, stats: undefined as never };
+    const out: NodeOutcome = { node: n, sim, delivered: 0, deliveredFCnts: new Set(), wakeups: 0, stats: undefined as never };
     byId.set(n.id, out);
     // nodes power up spread over the first ten minutes, as a real roll-out would
     const startRng = createRng(f.seed, 'start', n.id);
@@ -174,7 +177,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
     gatewayReceived,
     collisions: air.collisions(),
     joinsAccepted,
-    deliveredFrames,
+    isDelivered: (nodeId, fCnt) => fCnt !== undefined && byId.get(nodeId)?.deliveredFCnts.has(fCnt) === true,
     wallTimeMs: Date.now() - started,
   };
 }

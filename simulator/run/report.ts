@@ -39,7 +39,7 @@ export function buildReport(fleet: ExpandedFleet, run: FleetRunResult, audit: Au
     if (ok) c.delivered++;
     m.set(k, c);
   };
-  const accepted = (t: TxRecord) => run.deliveredFrames.has(`${t.nodeId}:${t.fCnt}`);
+  const accepted = (t: TxRecord) => run.isDelivered(t.nodeId, t.fCnt);
   for (const t of ups) {
     add(bySf as Map<number | string, { sent: number; delivered: number }>, t.sf, accepted(t));
     add(byApp as Map<number | string, { sent: number; delivered: number }>, t.app, accepted(t));
