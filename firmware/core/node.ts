@@ -150,9 +150,9 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
   }
 
   function queueSample(packed: Uint8Array): void {
-    const before = persist.stats().drops;
-    persist.queuePush(packed);
-    stats.drops += persist.stats().drops - before;
+    // a push onto a full queue drops the oldest sample: the length stays the same
+    const before = persist.queueLength();
+    if (persist.queuePush(packed) && persist.queueLength() === before) stats.drops++;
   }
 
   /** An alarm that could not jump the queue joins it (it is sent with the next batch). */

@@ -43,16 +43,21 @@ export function createAirtimeWindow(capacity: number, windowMs: number): Airtime
   let head = 0; // index of the oldest record
   let count = 0;
   let last = -Infinity;
-  // airtime of all records, summed afresh on every record (no drift)
+  // airtime of all records, kept as they come and go (reset when empty); its rounding drift
+  // stays far below the margin `earliest` allows it
   let total = 0;
 
+  /** Ring index of the k-th oldest record (0 <= k < cap): a compare instead of a modulo. */
   function at(k: number): number {
-    return (head + k) % cap;
+    const i = head + k;
+    return i < cap ? i : i - cap;
   }
 
   function dropOldest(): void {
-    head = (head + 1) % cap;
+    total -= mass[head];
+    head = head + 1 < cap ? head + 1 : 0;
     count--;
+    if (count === 0) total = 0;
   }
 
   /**
@@ -64,23 +69,32 @@ export function createAirtimeWindow(capacity: number, windowMs: number): Airtime
   function mergeShortestPair(): void {
     let best = 0;
     let span = Infinity;
+    let a = head;
     for (let k = 0; k + 1 < count; k++) {
-      const a = at(k);
-      const sp = ends[at(k + 1)] - ends[a] + spans[a];
+      const b = a + 1 < cap ? a + 1 : 0;
+      const sp = ends[b] - ends[a] + spans[a];
       if (sp < span) {
         span = sp;
         best = k;
       }
+      a = b;
     }
+    const from = at(best);
     const into = at(best + 1);
-    mass[into] += mass[at(best)];
+    mass[into] += mass[from];
     spans[into] = span;
-    for (let j = best; j > 0; j--) {
-      ends[at(j)] = ends[at(j - 1)];
-      mass[at(j)] = mass[at(j - 1)];
-      spans[at(j)] = spans[at(j - 1)];
+    // the older records move up one place, over the merged one; the oldest slot is freed
+    let j = from;
+    for (let n = best; n > 0; n--) {
+      const p = j > 0 ? j - 1 : cap - 1;
+      ends[j] = ends[p];
+      mass[j] = mass[p];
+      spans[j] = spans[p];
+      j = p;
     }
-    dropOldest();
+    // dropOldest without taking the moved airtime off the total (it lives on in `into`)
+    head = head + 1 < cap ? head + 1 : 0;
+    count--;
   }
 
   function usedSince(from: number): number {
@@ -108,8 +122,7 @@ export function createAirtimeWindow(capacity: number, windowMs: number): Airtime
       spans[i] = airtimeMs;
       count++;
       last = start + airtimeMs;
-      total = 0;
-      for (let k = 0; k < count; k++) total += mass[at(k)];
+      total += airtimeMs;
     },
     earliest: function (tMs: number, airtimeMs: number, budgetMs: number): number {
       if (!(airtimeMs >= 0) || !(airtimeMs <= budgetMs) || !isFinite(tMs)) return -1;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addNode, createBench, firmware } from './harness.ts';
+import { addNode, createBench, firmware, hexKey } from './harness.ts';
+import { createVirtualNode } from '../../simulator/node/virtual-node.ts';
 
 const DAY = 86_400_000;
 
@@ -37,4 +38,25 @@ describe.each([
     }
     expect(checked).toBeGreaterThan(600);
   }, 120_000);
+});
+
+describe('env-monitor queue overflow', () => {
+  it('a node that never joins keeps sampling; the oldest samples drop and the node counts each drop once', async () => {
+    const fw = await firmware('env-monitor', 'PICO');
+    const b = createBench('env-monitor');
+    // OTAA keys the network does not know: every join is refused, nothing is ever sent
+    const node = createVirtualNode({
+      id: 'lonely', firmware: fw, clock: b.clock, air: b.air, seed: 7, hwEui: hexKey(77, 8),
+      override: { interval: '15m', activation: { mode: 'otaa', devEui: hexKey(77, 8), joinEui: hexKey(78, 8), appKey: hexKey(79, 16) } },
+    });
+    node.start();
+    b.clock.runUntil(12 * 3_600_000);
+    const stats = node.firmware().stats();
+    const p = node.firmware().persist.stats();
+    expect(stats.joins).toBe(0);
+    expect(stats.samples).toBeGreaterThanOrEqual(47);
+    expect(p.queued).toBe(24);
+    expect(stats.drops).toBe(stats.samples - 24);
+    expect(stats.drops).toBe(p.drops);
+  }, 60_000);
 });
