@@ -119,15 +119,37 @@ export function createLineEngine(hal: Hal, baud: number, debug: boolean): LineEn
     d(!got, r);
   }
 
+  /** Appends a run of printable characters to the line; a line longer than MAX_LINE is dropped whole. */
+  function take(run: string): void {
+    if (drop) return;
+    if (buf.length + run.length <= MAX_LINE) buf += run;
+    else {
+      drop = true;
+      buf = '';
+      log('overlong line dropped');
+    }
+  }
+
   function onData(chunk: string): void {
+    // printable characters are appended in runs (one substring each, not one string per
+    // character); anything else but CR/LF is ignored
+    let run = -1;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk.charCodeAt(i);
+      if (c > 31 && c < 127) {
+        if (run < 0) run = i;
+        continue;
+      }
+      if (run >= 0) {
+        take(chunk.substring(run, i));
+        run = -1;
+      }
       if (c === 10 || c === 13) {
         const line = drop ? '' : buf;
         buf = '';
         drop = false;
         if (line) {
-          log('< ' + (secret ? '<reply to a key command>' : line));
+          if (debug) log('< ' + (secret ? '<reply to a key command>' : line));
           const v = done ? handler!(line, r) : NOT_MINE;
           if (v === DONE) finish(true);
           else if (v > 0) {
@@ -135,15 +157,9 @@ export function createLineEngine(hal: Hal, baud: number, debug: boolean): LineEn
             timer = hal.setTimeout(finish, v);
           } else if (v === NOT_MINE && unsolicited) unsolicited(line);
         }
-      } else if (c > 31 && c < 127 && !drop) {
-        if (buf.length < MAX_LINE) buf += chunk.charAt(i);
-        else {
-          drop = true;
-          buf = '';
-          log('overlong line dropped');
-        }
       }
     }
+    if (run >= 0) take(chunk.substring(run));
   }
 
   function open(): void {
@@ -156,9 +172,12 @@ export function createLineEngine(hal: Hal, baud: number, debug: boolean): LineEn
 
   function send(tx: string): void {
     open();
-    const red = redact(tx);
-    secret = red !== tx;
-    log('> ' + red);
+    if (debug) {
+      // the log never shows a key; nor the reply to a command that sets one
+      const red = redact(tx);
+      secret = red !== tx;
+      log('> ' + red);
+    }
     hal.modemSerial.write(tx + '\r\n');
   }
 

@@ -50,6 +50,14 @@ describe('line assembly', () => {
     modem.emit('x'.repeat(700) + '\r\nmac_tx_ok\r\n');
     expect(unsolicited).toEqual(['mac_tx_ok']);
   });
+  it('keeps a line of exactly 640 characters and drops one of 641, whatever the chunking', () => {
+    for (const cut of [1, 7, 640, 641, 1000]) {
+      const { modem, unsolicited } = setup();
+      const text = 'a'.repeat(640) + '\r\n' + 'b'.repeat(639) + '\x01c\r\n' + 'd'.repeat(641) + '\nok\n';
+      for (let i = 0; i < text.length; i += cut) modem.emit(text.slice(i, i + cut));
+      expect(unsolicited).toEqual(['a'.repeat(640), 'b'.repeat(639) + 'c', 'ok']);
+    }
+  });
 });
 
 describe('command engine', () => {
