@@ -59,21 +59,26 @@ function checkGateways(list: GatewayConfig[], demods: number): Gw[] {
   });
 }
 
+const TX_NUMBERS = ['x', 'y', 'freqHz', 'powerDbm', 'startMs'] as const;
+
+/** The start of an error message about a transmission (only built for an error: checkTx runs for every frame). */
+const txName = (id: string | number): string => `transmission ${String(id)}`;
+
 function checkTx(tx: Transmission, notBefore: number): void {
   if (tx === null || typeof tx !== 'object') throw new TypeError('transmission must be an object');
   const id = tx.id;
   if (!(typeof id === 'string' || finite(id))) throw new TypeError('transmission id must be a string or a finite number');
-  const what = `transmission ${String(id)}`;
-  if (typeof tx.nodeId !== 'string' || tx.nodeId === '') throw new TypeError(`${what}: nodeId must be a non-empty string`);
-  for (const k of ['x', 'y', 'freqHz', 'powerDbm', 'startMs'] as const) {
-    if (!finite(tx[k])) throw new RangeError(`${what}: ${k} must be a finite number`);
+  if (typeof tx.nodeId !== 'string' || tx.nodeId === '') throw new TypeError(`${txName(id)}: nodeId must be a non-empty string`);
+  for (let i = 0; i < TX_NUMBERS.length; i++) {
+    const k = TX_NUMBERS[i]!;
+    if (!finite(tx[k])) throw new RangeError(`${txName(id)}: ${k} must be a finite number`);
   }
-  if (!(Number.isInteger(tx.sf) && tx.sf >= 6 && tx.sf <= 12)) throw new RangeError(`${what}: sf must be an integer 6..12`);
-  if (!(finite(tx.bwKhz) && tx.bwKhz > 0)) throw new RangeError(`${what}: bwKhz must be positive`);
-  if (!(finite(tx.airtimeMs) && tx.airtimeMs > 0)) throw new RangeError(`${what}: airtimeMs must be positive`);
+  if (!(Number.isInteger(tx.sf) && tx.sf >= 6 && tx.sf <= 12)) throw new RangeError(`${txName(id)}: sf must be an integer 6..12`);
+  if (!(finite(tx.bwKhz) && tx.bwKhz > 0)) throw new RangeError(`${txName(id)}: bwKhz must be positive`);
+  if (!(finite(tx.airtimeMs) && tx.airtimeMs > 0)) throw new RangeError(`${txName(id)}: airtimeMs must be positive`);
   const pre = tx.preambleSymbols;
-  if (pre !== undefined && !(Number.isInteger(pre) && pre >= 0)) throw new RangeError(`${what}: preambleSymbols must be a whole number`);
-  if (tx.startMs < notBefore) throw new RangeError(`${what}: starts at ${tx.startMs} ms, before the last settle time ${notBefore} ms`);
+  if (pre !== undefined && !(Number.isInteger(pre) && pre >= 0)) throw new RangeError(`${txName(id)}: preambleSymbols must be a whole number`);
+  if (tx.startMs < notBefore) throw new RangeError(`${txName(id)}: starts at ${tx.startMs} ms, before the last settle time ${notBefore} ms`);
 }
 
 /** Creates a radio channel. Throws RangeError/TypeError on invalid options. */

@@ -106,7 +106,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
         app: node.app,
         fCnt: r.fCnt ?? -1,
         fPort: r.fPort,
-        payload: Buffer.from(r.payload).toString('hex'),
+        payload: Buffer.from(r.payload.buffer, r.payload.byteOffset, r.payload.length).toString('hex'),
         data: d.data,
         warnings: d.warnings ?? [],
         errors: d.errors ?? [],
