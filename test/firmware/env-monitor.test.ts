@@ -47,7 +47,7 @@ describe('env-monitor queue overflow', () => {
     // OTAA keys the network does not know: every join is refused, nothing is ever sent
     const node = createVirtualNode({
       id: 'lonely', firmware: fw, clock: b.clock, air: b.air, seed: 7, hwEui: hexKey(77, 8),
-      override: { interval: '15m', activation: { mode: 'otaa', devEui: hexKey(77, 8), joinEui: hexKey(78, 8), appKey: hexKey(79, 16) } },
+      override: { intervalS: 900, activation: { mode: 'otaa', devEui: hexKey(77, 8), joinEui: hexKey(78, 8), appKey: hexKey(79, 16) } },
     });
     node.start();
     b.clock.runUntil(12 * 3_600_000);
