@@ -8,7 +8,7 @@
 import type { Hal } from '../hal.ts';
 import type { Modem, TxOutcome } from '../radio/modem.ts';
 import type { CUplink, Readings } from '../../codecs/device/types.ts';
-import { encodeBatch, encodeUplink, findUplink, BATCH_MAX } from '../../codecs/device/encoder.ts';
+import { encodeBatch, findUplink, BATCH_MAX } from '../../codecs/device/encoder.ts';
 import { createDutyCycleLedger } from '../lorawan/dutycycle.ts';
 import { createFairUseBudget } from '../lorawan/fairuse.ts';
 import { channelFrequency, drTimeOnAir, maxAppPayload } from '../lorawan/region.ts';
@@ -165,8 +165,9 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
   /** The frame for the oldest queued samples that fit the current data rate: [bytes, count, port]. */
   function buildFrame(now: number): { bytes: Uint8Array; count: number; port: number } | null {
     if (st.alarmSample) {
-      const a = unpackSample(up, st.alarmSample);
-      if (a) return { bytes: encodeUplink(up, a.readings), count: 0, port: up.port };
+      // a packed sample is [time][its own single-reading payload]: that payload goes as it is
+      // (re-encoding the unpacked values would lose its saturation flag)
+      if (unpackSample(up, st.alarmSample)) return { bytes: st.alarmSample.subarray(4), count: 0, port: up.port };
       st.alarmSample = null;
     }
     const limit = maxAppPayload(region, dr(), 0, region.defaultUplinkDwell);
@@ -186,7 +187,7 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
     }
     while (n > 0) {
       let bytes: Uint8Array;
-      if (n === 1) bytes = encodeUplink(up, samples[0].readings);
+      if (n === 1) bytes = packed[0].subarray(4);
       else {
         const rs: Readings[] = [];
         const ages: number[] = [];
@@ -196,6 +197,8 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
           ages.push(age > 0 ? age : 0);
         }
         bytes = encodeBatch(up, rs, ages);
+        // the frame's saturation flag (its first bit) is set when any of its samples had theirs
+        for (let i = 0; i < n; i++) if (packed[i][4] & 0x80) bytes[0] |= 0x80;
       }
       if (bytes.length <= limit) return { bytes: bytes, count: n, port: n === 1 ? up.port : up.bport };
       n = n > 8 ? n - 4 : n - 1;

@@ -60,3 +60,22 @@ describe('env-monitor queue overflow', () => {
     expect(stats.drops).toBe(p.drops);
   }, 60_000);
 });
+
+describe('env-monitor saturation flag on air', () => {
+  const warned = (u: { decoded?: unknown }) => ((u.decoded as { warnings?: string[] }).warnings ?? []).some((w) => w.includes('battery at max'));
+  it('a reading above the codec range arrives flagged, single and batched', async () => {
+    const fw = await firmware('env-monitor', 'PICO');
+    const b = createBench('env-monitor');
+    // 4.2 V is above the battery field's 2000..4000 mV; SF12 with a 20 s interval makes the
+    // duty cycle hold samples back, so some frames carry batches
+    const node = addNode(b, fw, 1, { signals: { battery: () => 4200 }, override: { intervalS: 20, dataRate: 0, adr: false } });
+    node.start();
+    b.clock.runUntil(2 * 3_600_000);
+    const ups = b.uplinks.filter((u) => u.kind === 'data' && u.fPort !== undefined && u.fPort > 0);
+    const singles = ups.filter((u) => u.fPort === 2);
+    const batches = ups.filter((u) => u.fPort !== 2);
+    expect(singles.length).toBeGreaterThan(0);
+    expect(batches.length).toBeGreaterThan(0);
+    for (const u of ups) expect(warned(u)).toBe(true);
+  }, 60_000);
+});
