@@ -3,7 +3,6 @@
 // windows, confirmed-uplink retransmissions, the core MAC commands, pseudo-random
 // channel choice (seeded) and the modem's own duty-cycle enforcement. Regional facts
 // (channels, data rates, airtime, sub-bands) come from firmware/lorawan/.
-import type { Clock } from '../clock.ts';
 import { offTimeMs } from '../../firmware/lorawan/dutycycle.ts';
 import {
   channelCount,
@@ -18,93 +17,46 @@ import {
   type Region,
 } from '../../firmware/lorawan/region.ts';
 import { loraSymbolMs } from '../../firmware/lorawan/airtime.ts';
-import type { Air, AirRx, TxLogEntry } from './types.ts';
+import { addTx, type AirRx, type Channel, type Listening, type MacConfig, type MacEngine, type MacEngineOptions, type Received, type StartResult, type TxLogEntry, type TxOutcome } from './types.ts';
 import { buildDataFrame, buildJoinRequest, decryptJoinAccept, deriveSessionKeys, hexToBytes } from '../lorawan/frames.ts';
 import { CID, encodeMacCommands, type MacCommand } from '../lorawan/mac.ts';
 import { handleDownlinkMac, openDownlink } from './downlink.ts';
 
-export interface Channel {
-  freqHz: number;
-  minDr: number;
-  maxDr: number;
-  enabled: boolean;
-  /** RN2483-style duty-cycle prescaler: this channel may be used 1/(dcycle+1) of the time. */
-  dcycle: number;
-  /** The channel (per-channel mode) may transmit again from this time. */
-  freeAt: number;
+export type { Channel, MacConfig, MacEngine, MacEngineOptions, StartError, StartResult, TxOutcome } from './types.ts';
+
+/**
+ * Pure functions of the region, filled on first use and shared by all engines of the region
+ * (computed once, and kept in the CPU cache): uplink time on air by data rate (0-15) and
+ * PHY length (0-255), NaN until computed; RX window timeout by data rate.
+ */
+interface RegionTables {
+  airtimes: Float64Array;
+  rxTimeouts: number[];
+}
+const regionTables = new WeakMap<Region, RegionTables>();
+function tablesOf(region: Region): RegionTables {
+  let t = regionTables.get(region);
+  if (!t) regionTables.set(region, (t = { airtimes: new Float64Array(16 * 256).fill(NaN), rxTimeouts: [] }));
+  return t;
+}
+function uplinkAirtimeMs(table: Float64Array, region: Region, dr: number, bytes: number): number {
+  if (!(dr >= 0 && dr < 16 && (dr | 0) === dr && bytes < 256)) return drTimeOnAir(region, dr, bytes, true);
+  const k = dr * 256 + bytes;
+  let v = table[k]!;
+  if (v !== v) v = table[k] = drTimeOnAir(region, dr, bytes, true); // NaN: not computed yet
+  return v;
 }
 
-export interface MacConfig {
-  devEui: string;
-  joinEui: string;
-  appKey: Uint8Array | null;
-  devAddr: number;
-  nwkSKey: Uint8Array | null;
-  appSKey: Uint8Array | null;
-  dr: number;
-  adr: boolean;
-  txPowerIdx: number;
-  /** Retransmissions of a confirmed uplink without ACK. */
-  retx: number;
-  rx1DelayMs: number;
-  rx1DrOffset: number;
-  rx2Dr: number;
-  rx2FreqHz: number;
-  fCntUp: number;
-  fCntDown: number;
-  /** Next DevNonce for counter-based modems (LoRaWAN 1.0.4 style). */
-  devNonce: number;
-  joined: boolean;
-  channels: Channel[];
-  /** Aggregated duty cycle 1/2^maxDCycle set by DutyCycleReq (0 = none). */
-  maxDCycle: number;
-  /** Duty-cycle enforcement on (RN2483 always; RUI3 AT+DCS). */
-  dutyCycle: boolean;
-  /** Ask for a LinkCheck in the next uplink. */
-  linkCheck: boolean;
-}
-
-export type StartError = 'busy' | 'no_free_ch' | 'not_joined' | 'keys_not_init' | 'invalid_data_len' | 'fcnt_rollover' | 'invalid_param';
-export type StartResult = { ok: true } | { ok: false; error: StartError; waitMs?: number };
-
-export interface TxOutcome {
-  /** False only for a confirmed uplink that got no ACK after all retransmissions. */
-  delivered: boolean;
-  downlink?: { port: number; payload: Uint8Array; window: 1 | 2; rssi: number; snr: number };
-  /** Set when the uplink carried a LinkCheckReq: the answer, or null when none came. */
-  linkCheck?: { margin: number; gwCnt: number } | null;
-}
-
-export interface MacEngineOptions {
-  clock: Clock;
-  air: Air;
-  region: Region;
-  rng: () => number;
-  /** 'channel': RN2483 per-channel prescalers; 'subband': LoRaMac-node per-band off-time. */
-  dutyCycleMode: 'channel' | 'subband';
-  /** RN2483 default channel prescaler (302 -> 0.33 % per channel). */
-  defaultDcycle: number;
-  /** Where transmissions are logged (kept by the emulator across reboots). */
-  txLog: TxLogEntry[];
-}
-
-export interface MacEngine {
-  cfg: MacConfig;
-  readonly txLog: TxLogEntry[];
-  busy(): boolean;
-  join(cb: (accepted: boolean) => void, deny: boolean, devNonce: number): StartResult;
-  send(confirmed: boolean, port: number, payload: Uint8Array, cb: (o: TxOutcome) => void): StartResult;
-  /** Cancels the operation in progress (reset, sleep): its callback never fires. */
-  abort(): void;
-  /** Earliest time any channel usable at `dr` is free (duty cycle). */
-  nextFreeMs(dr: number): number;
-  resetChannels(): void;
-  lastRx(): { rssi: number; snr: number } | null;
-  lastLinkCheck(): { margin: number; gwCnt: number } | null;
-}
+/** Work list of pickChannel (indices of the free channels); one for all engines, so it stays in the CPU cache. */
+const freeList: number[] = [];
 
 const JOIN_ACCEPT_DELAY1_MS = 5000;
 const NO_FOPTS = new Uint8Array(0);
+/** The result of every accepted start (shared: callers only read it). */
+const STARTED: StartResult = { ok: true };
+// pickChannel's answers besides a channel index
+const NO_CHANNEL = -1;
+const WAIT = -2;
 
 export function defaultChannels(region: Region, dcycle: number): Channel[] {
   const out: Channel[] = [];
@@ -128,11 +80,13 @@ export function defaultChannels(region: Region, dcycle: number): Channel[] {
 export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine {
   const { clock, region, rng } = o;
   const txLog = o.txLog;
+  const txData = txLog.data;
+  const { airtimes, rxTimeouts } = tablesOf(region);
   const bandFreeAt: number[] = region.subBands.map(() => 0);
   let globalFreeAt = 0;
   let radioFreeAt = 0;
   let active = false;
-  let timers: number[] = [];
+  const timers: number[] = []; // emptied in place (length = 0) when an operation ends
   let generation = 0; // bumps on abort: stale air callbacks are ignored
   let macAnswers: MacCommand[] = [];
   let ackDownlink = false;
@@ -141,6 +95,10 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
 
   const at = (t: number, fn: () => void): void => {
     timers.push(clock.schedule(t, fn));
+  };
+  /** `at` with a shared callback and its argument (no closure per event; same event order). */
+  const atCall = <T>(t: number, fn: (arg: T) => void, arg: T): void => {
+    timers.push(clock.scheduleCall(t, fn, arg));
   };
 
   const channelFree = (c: Channel, t: number): number => {
@@ -154,11 +112,12 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
     return Math.max(free, t);
   };
 
-  // work list of pickChannel (indices of the free channels)
-  const freeList: number[] = [];
-
-  /** A free channel at `dr` chosen pseudo-randomly, or the wait until one frees up. */
-  const pickChannel = (dr: number): { ch: number } | { waitMs: number } | null => {
+  /**
+   * A free channel at `dr` chosen pseudo-randomly (its index), or NO_CHANNEL when no channel
+   * allows `dr`, or WAIT with the wait until one frees up in `pickWaitMs` (a number, not a
+   * result object: this runs for every uplink).
+   */
+  const pickChannel = (dr: number): number => {
     const now = clock.now();
     const chs = cfg.channels;
     let usable = 0;
@@ -172,10 +131,14 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
       if (free <= now) freeList.push(i);
       else if (free < soonest) soonest = free;
     }
-    if (usable === 0) return null;
-    if (freeList.length === 0) return { waitMs: soonest - now };
-    return { ch: freeList[rng() % freeList.length]! };
+    if (usable === 0) return NO_CHANNEL;
+    if (freeList.length === 0) {
+      pickWaitMs = soonest - now;
+      return WAIT;
+    }
+    return freeList[rng() % freeList.length]!;
   };
+  let pickWaitMs = 0;
 
   const nextFreeMs = (dr: number): number => {
     const now = clock.now();
@@ -189,7 +152,6 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
   };
 
   // RX window timeout per data rate: 8 symbols (LoRa), 5 ms (FSK)
-  const rxTimeouts: number[] = [];
   const timeout = (wdr: number): number => {
     let t = rxTimeouts[wdr];
     if (t === undefined) {
@@ -210,22 +172,19 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
     retry: number,
     rx1DelayMs: number,
     rx1Offset: number,
-    rx2: { freqHz: number; dr: number },
+    rx2FreqHz: number,
+    rx2Dr: number,
     accept: (dl: AirRx) => boolean,
-    done: (dl: { rx: AirRx; window: 1 | 2 } | null) => void,
+    done: (dl: Received | null) => void,
   ): void => {
     const c = cfg.channels[ch]!;
     const dr = cfg.dr;
     const d = dataRate(region, dr)!;
     const now = clock.now();
-    const airtimeMs = drTimeOnAir(region, dr, phy.length, true);
+    const airtimeMs = uplinkAirtimeMs(airtimes, region, dr, phy.length);
     const powerDbm = txPowerDbm(region, cfg.txPowerIdx);
     const end = now + airtimeMs;
-    txLog.push(
-      type === 'join'
-        ? { timeMs: now, freqHz: c.freqHz, channel: ch, dr, airtimeMs, powerDbm, bytes: phy.length, type, devNonce: counter, retry }
-        : { timeMs: now, freqHz: c.freqHz, channel: ch, dr, airtimeMs, powerDbm, bytes: phy.length, type, fCnt: counter, retry },
-    );
+    addTx(txData, now, c.freqHz, ch, dr, airtimeMs, powerDbm, phy.length, type, counter, retry);
     radioFreeAt = end;
     c.freeAt = now + airtimeMs * (c.dcycle + 1);
     const b = subBandIndex(region, c.freqHz);
@@ -233,40 +192,57 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
     if (cfg.maxDCycle > 0) globalFreeAt = end + offTimeMs(1 / Math.pow(2, cfg.maxDCycle), airtimeMs);
 
     const w1Open = end + rx1DelayMs;
-    const w1Freq = rx1Frequency(region, c.freqHz);
-    const w1Dr = rx1DataRate(region, dr, rx1Offset, false);
-    const w2Open = w1Open + 1000;
-    const w2Freq = rx2.freqHz;
-    const w2Dr = rx2.dr;
-    const gen = generation;
-    let receiving: 1 | 2 | 0 = 0;
-    let finished = false;
-    const finish = (r: { rx: AirRx; window: 1 | 2 } | null): void => {
-      if (finished || gen !== generation) return;
-      finished = true;
-      done(r);
+    const l: Listening = {
+      gen: generation,
+      w1Open,
+      w1Freq: rx1Frequency(region, c.freqHz),
+      w1Dr: rx1DataRate(region, dr, rx1Offset, false),
+      w2Open: w1Open + 1000,
+      w2Freq: rx2FreqHz,
+      w2Dr: rx2Dr,
+      receiving: 0,
+      finished: false,
+      rx: null,
+      accept,
+      done,
     };
     o.air.transmit(
       { phy, freqHz: c.freqHz, dr, sf: d.sf, bwKhz: d.bwKhz, powerDbm, startMs: now, airtimeMs, devEui: cfg.devEui },
-      (dl) => {
-        if (gen !== generation || finished || receiving) return;
-        const t = clock.now();
-        let w: 1 | 2 | 0 = 0;
-        if (t >= w1Open - 1 && t <= w1Open + timeout(w1Dr) && dl.freqHz === w1Freq && dl.dr === w1Dr) w = 1;
-        else if (t >= w2Open - 1 && t <= w2Open + timeout(w2Dr) && dl.freqHz === w2Freq && dl.dr === w2Dr) w = 2;
-        if (!w) return;
-        receiving = w;
-        const copy = { ...dl, phy: new Uint8Array(dl.phy) };
-        at(t + Math.max(0, drTimeOnAir(region, dl.dr, dl.phy.length, false)), () => {
-          receiving = 0;
-          if (accept(copy)) finish({ rx: copy, window: w as 1 | 2 });
-          else if (w === 2) finish(null);
-        });
-      },
+      (dl) => heard(l, dl),
     );
-    at(w2Open + timeout(w2Dr), () => {
-      if (!receiving) finish(null);
-    });
+    atCall(l.w2Open + timeout(rx2Dr), windowsClosed, l);
+  };
+
+  // A transmission's listening, as functions of its Listening record rather than closures
+  // made for every transmission: the clock calls the event ones with the record.
+  const finish = (l: Listening, r: Received | null): void => {
+    if (l.finished || l.gen !== generation) return;
+    l.finished = true;
+    l.done(r);
+  };
+  /** A downlink reaches the antenna: received when it matches an open window. */
+  const heard = (l: Listening, dl: AirRx): void => {
+    if (l.gen !== generation || l.finished || l.receiving) return;
+    const t = clock.now();
+    let w: 1 | 2 | 0 = 0;
+    if (t >= l.w1Open - 1 && t <= l.w1Open + timeout(l.w1Dr) && dl.freqHz === l.w1Freq && dl.dr === l.w1Dr) w = 1;
+    else if (t >= l.w2Open - 1 && t <= l.w2Open + timeout(l.w2Dr) && dl.freqHz === l.w2Freq && dl.dr === l.w2Dr) w = 2;
+    if (!w) return;
+    l.receiving = w;
+    l.rx = { ...dl, phy: new Uint8Array(dl.phy) };
+    atCall(t + Math.max(0, drTimeOnAir(region, dl.dr, dl.phy.length, false)), receptionEnd, l);
+  };
+  /** Event: the downlink being received (one at a time) has fully arrived. */
+  const receptionEnd = (l: Listening): void => {
+    const w = l.receiving as 1 | 2;
+    const copy = l.rx!;
+    l.receiving = 0;
+    if (l.accept(copy)) finish(l, { rx: copy, window: w });
+    else if (w === 2) finish(l, null);
+  };
+  /** Event: RX2 has timed out. */
+  const windowsClosed = (l: Listening): void => {
+    if (!l.receiving) finish(l, null);
   };
 
   const engine: MacEngine = {
@@ -281,16 +257,16 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
     },
     abort() {
       for (const id of timers) clock.cancel(id);
-      timers = [];
+      timers.length = 0;
       generation++;
       active = false;
     },
     join(cb, deny, devNonce) {
       if (active) return { ok: false, error: 'busy' };
       if (!cfg.appKey || !hexToBytes(cfg.devEui) || !hexToBytes(cfg.joinEui)) return { ok: false, error: 'keys_not_init' };
-      const pick = pickChannel(cfg.dr);
-      if (!pick) return { ok: false, error: 'invalid_param' };
-      if ('waitMs' in pick) return { ok: false, error: 'no_free_ch', waitMs: pick.waitMs };
+      const ch = pickChannel(cfg.dr);
+      if (ch === NO_CHANNEL) return { ok: false, error: 'invalid_param' };
+      if (ch === WAIT) return { ok: false, error: 'no_free_ch', waitMs: pickWaitMs };
       const appKey = cfg.appKey;
       const phy = buildJoinRequest({ joinEui: hexToBytes(cfg.joinEui)!, devEui: hexToBytes(cfg.devEui)!, devNonce }, appKey);
       active = true;
@@ -298,13 +274,14 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
       let accepted: ReturnType<typeof decryptJoinAccept> | null = null;
       transmit(
         phy,
-        pick.ch,
+        ch,
         'join',
         devNonce,
         0,
         JOIN_ACCEPT_DELAY1_MS,
         0,
-        { freqHz: region.rx2.hz, dr: region.rx2.dr },
+        region.rx2.hz,
+        region.rx2.dr,
         (dl) => {
           if (deny) return false;
           accepted = decryptJoinAccept(dl.phy, appKey);
@@ -312,7 +289,7 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
         },
         (r) => {
           active = false;
-          timers = [];
+          timers.length = 0;
           if (!r || !accepted || !accepted.ok) return cb(false);
           const ja = accepted.value;
           const keys = deriveSessionKeys(appKey, ja.joinNonce, ja.netId, devNonce);
@@ -332,7 +309,7 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
           cb(true);
         },
       );
-      return { ok: true };
+      return STARTED;
     },
     send(confirmed, port, payload, cb) {
       if (active) return { ok: false, error: 'busy' };
@@ -340,17 +317,20 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
       if (port < 1 || port > 223) return { ok: false, error: 'invalid_param' };
       if (cfg.fCntUp > 0xffffffff) return { ok: false, error: 'fcnt_rollover' };
       const link = cfg.linkCheck;
-      const all = link ? macAnswers.concat([{ cid: CID.LinkCheck, name: 'LinkCheck', payload: new Uint8Array(0) }]) : macAnswers;
-      // whole commands only, as many as fit in the 15 FOpts bytes
-      const mac: MacCommand[] = [];
-      let len = 0;
-      for (const c of all) if (len + 1 + c.payload.length <= 15) (mac.push(c), (len += 1 + c.payload.length));
-      const fOpts = mac.length === 0 ? NO_FOPTS : encodeMacCommands(mac);
+      let fOpts: Uint8Array = NO_FOPTS;
+      if (link || macAnswers.length > 0) {
+        const all = link ? macAnswers.concat([{ cid: CID.LinkCheck, name: 'LinkCheck', payload: new Uint8Array(0) }]) : macAnswers;
+        // whole commands only, as many as fit in the 15 FOpts bytes
+        const mac: MacCommand[] = [];
+        let len = 0;
+        for (const c of all) if (len + 1 + c.payload.length <= 15) (mac.push(c), (len += 1 + c.payload.length));
+        if (mac.length > 0) fOpts = encodeMacCommands(mac);
+      }
       const max = maxAppPayload(region, cfg.dr, fOpts.length, false);
       if (max < 0 || payload.length > max) return { ok: false, error: 'invalid_data_len' };
-      const pick = pickChannel(cfg.dr);
-      if (!pick) return { ok: false, error: 'invalid_param' };
-      if ('waitMs' in pick) return { ok: false, error: 'no_free_ch', waitMs: pick.waitMs };
+      const ch = pickChannel(cfg.dr);
+      if (ch === NO_CHANNEL) return { ok: false, error: 'invalid_param' };
+      if (ch === WAIT) return { ok: false, error: 'no_free_ch', waitMs: pickWaitMs };
       const fCnt = cfg.fCntUp;
       const keys = { nwkSKey: cfg.nwkSKey, appSKey: cfg.appSKey };
       const phy = buildDataFrame(
@@ -373,7 +353,8 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
           retry,
           cfg.rx1DelayMs,
           cfg.rx1DrOffset,
-          { freqHz: cfg.rx2FreqHz, dr: cfg.rx2Dr },
+          cfg.rx2FreqHz,
+          cfg.rx2Dr,
           (dl) => {
             opened = openDownlink(dl.phy, cfg, keys);
             return opened !== null;
@@ -393,14 +374,14 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
               const again = clock.now() + 1000 + (rng() % 2001);
               const retryAt = (): void => {
                 const p = pickChannel(cfg.dr);
-                if (p && 'ch' in p) attempt(p.ch, retry + 1);
-                else at(clock.now() + (p ? p.waitMs : 1000), retryAt);
+                if (p >= 0) attempt(p, retry + 1);
+                else at(clock.now() + (p === WAIT ? pickWaitMs : 1000), retryAt);
               };
               at(again, retryAt);
               return;
             }
             active = false;
-            timers = [];
+            timers.length = 0;
             const out: TxOutcome = { delivered: !confirmed || !!(dn && dn.ack) };
             if (dn && dn.port !== undefined && dn.port > 0) {
               out.downlink = { port: dn.port, payload: dn.payload, window: r!.window, rssi: r!.rx.rssi, snr: r!.rx.snr };
@@ -410,8 +391,8 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
           },
         );
       };
-      attempt(pick.ch, 0);
-      return { ok: true };
+      attempt(ch, 0);
+      return STARTED;
     },
   };
 

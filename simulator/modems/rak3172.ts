@@ -12,9 +12,9 @@ import { regionByName } from '../../firmware/lorawan/regions.ts';
 import { dataRate, type Region } from '../../firmware/lorawan/region.ts';
 import { bytesToHex, hexToBytes } from '../lorawan/frames.ts';
 import { createSeededRng } from '../lorawan/rng.ts';
-import { createLineReader, createReplier, decIn, isHex } from './line.ts';
+import { atNameEnd, createLineReader, createReplier, decIn, isHex } from './line.ts';
 import { createMacEngine, defaultChannels, type MacConfig, type MacEngine, type StartResult } from './mac-engine.ts';
-import { createFaultPlan, modemState, type ModemEmulator, type ModemEmulatorOptions, type TxLogEntry } from './types.ts';
+import { createFaultPlan, modemState, type ModemEmulator, type ModemEmulatorOptions, TxLog } from './types.ts';
 
 export const RAK3172_VERSION = 'RUI_4.0.6_RAK3172-E';
 export const RAK3172_BANNER = ['RAKwireless RAK3172-E Example', '------------------------------------------------------', 'Current Work Mode: LoRaWAN.'];
@@ -33,7 +33,7 @@ export function createRak3172(clock: Clock, peer: SerialPeer, opts: ModemEmulato
   const rng = createSeededRng(opts.seed);
   const faults = createFaultPlan(opts.faults ?? {}, rng);
   const out = createReplier(peer, faults, rng);
-  const txLog: TxLogEntry[] = [];
+  const txLog = new TxLog();
   const flash: Flash = { band: 4, njm: 1, cfm: false, linkCheck: 0 };
   let region: Region = regionByName('EU868')!;
   let cfg = freshConfig(region, opts.hwEui.toUpperCase());
@@ -147,9 +147,11 @@ export function createRak3172(clock: Clock, peer: SerialPeer, opts: ModemEmulato
   };
 
   const send = (arg: string | undefined): void => {
-    const m = arg === undefined ? null : /^(\d{1,3}):([0-9a-fA-F]*)$/.exec(arg);
-    const port = m ? decIn(m[1], 1, 223) : null;
-    const data = m ? hexToBytes(m[2]!) : null;
+    // `<port>:<hex>`: 1-3 digits (decIn checks them), a colon, an even number of hex
+    // digits (hexToBytes checks those) -- /^(\d{1,3}):([0-9a-fA-F]*)$/ without a regex
+    const colon = arg === undefined ? -1 : arg.indexOf(':');
+    const port = colon >= 1 && colon <= 3 ? decIn(arg!.substring(0, colon), 1, 223) : null;
+    const data = port === null ? null : hexToBytes(arg!.substring(colon + 1));
     if (port === null || data === null) return reply('AT_PARAM_ERROR');
     if (!cfg.joined) return reply('AT_NO_NETWORK_JOINED');
     if (joining) return reply('AT_BUSY_ERROR');
@@ -289,20 +291,23 @@ export function createRak3172(clock: Clock, peer: SerialPeer, opts: ModemEmulato
       return;
     }
     if (faults.take('reset')) return boot();
-    const up = cmd.toUpperCase();
-    if (up === 'AT') return ok();
-    if (up === 'ATZ') return boot();
-    if (up === 'ATR') {
-      Object.assign(flash, { band: 4, njm: 1, cfm: false, linkCheck: 0 });
-      region = regionByName('EU868')!;
-      cfg = freshConfig(region, opts.hwEui.toUpperCase());
-      newEngine();
-      return ok();
+    // AT, ATZ, ATR in any case: upper-casing never shortens a string, so only short lines can be one
+    if (cmd.length <= 3) {
+      const up = cmd.toUpperCase();
+      if (up === 'AT') return ok();
+      if (up === 'ATZ') return boot();
+      if (up === 'ATR') {
+        Object.assign(flash, { band: 4, njm: 1, cfm: false, linkCheck: 0 });
+        region = regionByName('EU868')!;
+        cfg = freshConfig(region, opts.hwEui.toUpperCase());
+        newEngine();
+        return ok();
+      }
     }
-    const m = /^AT\+([A-Z0-9]+)(?:=(.*))?$/.exec(cmd.replace(/^at\+/, 'AT+'));
-    if (!m) return reply('AT_ERROR');
-    const name = m[1]!.toUpperCase();
-    const arg = m[2];
+    const end = atNameEnd(cmd);
+    if (end < 0) return reply('AT_ERROR');
+    const name = cmd.substring(3, end);
+    const arg = end === cmd.length ? undefined : cmd.substring(end + 1);
     if (name === 'JOIN') return arg === '?' ? (reply(`AT+JOIN=${joining ? 1 : 0}:0:8:0`), ok()) : join(arg);
     if (name === 'SEND') return send(arg);
     if (name === 'SLEEP') {
@@ -336,7 +341,9 @@ export function createRak3172(clock: Clock, peer: SerialPeer, opts: ModemEmulato
   boot();
 
   return {
-    txLog,
+    get txLog() {
+      return txLog.entries();
+    },
     inject: (k) => faults.inject(k),
     hardwareReset() {
       hung = false;

@@ -9,8 +9,11 @@ export const DEFAULT_DCYCLE = 302;
 
 const hexKey = (v: string | undefined, n: number): Uint8Array | null => (v !== undefined && isHex(v, n) ? hexToBytes(v) : null);
 
+/** `a`: the command's words, `mac set <param> <value>...` (indices from 2 on are read). */
 export function rnMacSet(a: string[], cfg: MacConfig, armLinkCheck: (sec: number) => void): string {
-  const [p, v, w] = [a[0], a[1], a[2]];
+  const p = a[2];
+  const v = a[3];
+  const w = a[4];
   switch (p) {
     case 'deveui':
     case 'appeui':
@@ -74,7 +77,7 @@ export function rnMacSet(a: string[], cfg: MacConfig, armLinkCheck: (sec: number
       return 'ok';
     }
     case 'ch':
-      return chSet(a.slice(1), cfg);
+      return chSet(a.slice(3), cfg);
     case 'sync':
       return v && isHex(v, 2) ? 'ok' : 'invalid_param';
     default:
@@ -108,9 +111,10 @@ function chSet(a: string[], cfg: MacConfig): string {
   return 'ok';
 }
 
-export function rnMacGet(a: string[], cfg: MacConfig, engine: MacEngine, status: number): string {
-  const ch = (): typeof cfg.channels[number] | undefined => cfg.channels[decIn(a[2], 0, 15) ?? 99];
-  switch (a[0]) {
+/** `a`: the command's words, `mac get <param>...` (indices from 2 on are read). */
+/** `status` is called only for `mac get status` (it reads module state the other parameters don't need). */
+export function rnMacGet(a: string[], cfg: MacConfig, engine: MacEngine, status: () => number): string {
+  switch (a[2]) {
     case 'deveui':
       return cfg.devEui;
     case 'appeui':
@@ -140,7 +144,7 @@ export function rnMacGet(a: string[], cfg: MacConfig, engine: MacEngine, status:
     case 'dnctr':
       return String(cfg.fCntDown);
     case 'status':
-      return status.toString(16).toUpperCase().padStart(8, '0');
+      return status().toString(16).toUpperCase().padStart(8, '0');
     case 'dcycleps':
       return String(Math.pow(2, cfg.maxDCycle));
     case 'mrgn':
@@ -150,12 +154,12 @@ export function rnMacGet(a: string[], cfg: MacConfig, engine: MacEngine, status:
     case 'sync':
       return '34';
     case 'ch': {
-      const c = ch();
+      const c = cfg.channels[decIn(a[4], 0, 15) ?? 99];
       if (!c) return 'invalid_param';
-      if (a[1] === 'freq') return String(c.freqHz);
-      if (a[1] === 'dcycle') return String(c.dcycle);
-      if (a[1] === 'drrange') return `${c.minDr} ${c.maxDr}`;
-      if (a[1] === 'status') return c.enabled ? 'on' : 'off';
+      if (a[3] === 'freq') return String(c.freqHz);
+      if (a[3] === 'dcycle') return String(c.dcycle);
+      if (a[3] === 'drrange') return `${c.minDr} ${c.maxDr}`;
+      if (a[3] === 'status') return c.enabled ? 'on' : 'off';
       return 'invalid_param';
     }
     default:

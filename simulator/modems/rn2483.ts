@@ -10,10 +10,10 @@ import { EU868 } from '../../firmware/lorawan/regions/eu868.ts';
 import type { Region } from '../../firmware/lorawan/region.ts';
 import { bytesToHex, hexToBytes } from '../lorawan/frames.ts';
 import { createSeededRng } from '../lorawan/rng.ts';
-import { createLineReader, createReplier, decIn } from './line.ts';
+import { createLineReader, createReplier, decIn, words } from './line.ts';
 import { DEFAULT_DCYCLE, rnMacGet, rnMacSet } from './rn2483-params.ts';
-import { createMacEngine, defaultChannels, type MacConfig, type MacEngine, type StartResult } from './mac-engine.ts';
-import { createFaultPlan, modemState, type ModemEmulator, type ModemEmulatorOptions, type TxLogEntry } from './types.ts';
+import { createMacEngine, defaultChannels, type MacConfig, type MacEngine, type StartResult, type TxOutcome } from './mac-engine.ts';
+import { createFaultPlan, modemState, type ModemEmulator, type ModemEmulatorOptions, TxLog } from './types.ts';
 
 export type { ModemEmulator, ModemState } from './types.ts';
 
@@ -32,7 +32,7 @@ export function createRn2483(clock: Clock, peer: SerialPeer, opts: Rn2483Options
   const faults = createFaultPlan(opts.faults ?? {}, rng);
   const out = createReplier(peer, faults, rng);
   const hwEui = opts.hwEui.toUpperCase();
-  const txLog: TxLogEntry[] = [];
+  const txLog = new TxLog();
   let saved: Saved | null = null;
   let cfg!: MacConfig;
   let engine!: MacEngine;
@@ -127,20 +127,22 @@ export function createRn2483(clock: Clock, peer: SerialPeer, opts: Rn2483Options
     reply(err ?? 'ok');
   };
 
+  // the second reply of `mac tx` (one function for every uplink: it needs nothing from the command)
+  const txDone = (o: TxOutcome): void => {
+    if (o.downlink) reply(`mac_rx ${o.downlink.port} ${bytesToHex(o.downlink.payload)}`);
+    else reply(o.delivered ? 'mac_tx_ok' : 'mac_err');
+  };
+
+  /** `mac tx <cnf|uncnf> <port> [<hex>]`; `a` holds the command's words. */
   const macTx = (a: string[]): void => {
-    const port = decIn(a[1], 1, 223);
-    const data = a[2] === undefined ? new Uint8Array(0) : hexToBytes(a[2]);
-    if ((a[0] !== 'cnf' && a[0] !== 'uncnf') || port === null || data === null || a.length > 3) return reply('invalid_param');
+    const port = decIn(a[3], 1, 223);
+    const data = a[4] === undefined ? new Uint8Array(0) : hexToBytes(a[4]);
+    if ((a[2] !== 'cnf' && a[2] !== 'uncnf') || port === null || data === null || a.length > 5) return reply('invalid_param');
     if (paused) return reply('mac_paused');
     if (!cfg.joined) return reply('not_joined');
     if (faults.take('busy')) return reply('busy');
     if (faults.take('no-free-ch')) return reply('no_free_ch');
-    const err = startError(
-      engine.send(a[0] === 'cnf', port, data, (o) => {
-        if (o.downlink) reply(`mac_rx ${o.downlink.port} ${bytesToHex(o.downlink.payload)}`);
-        else reply(o.delivered ? 'mac_tx_ok' : 'mac_err');
-      }),
-    );
+    const err = startError(engine.send(a[2] === 'cnf', port, data, txDone));
     reply(err ?? 'ok');
   };
 
@@ -165,8 +167,9 @@ export function createRn2483(clock: Clock, peer: SerialPeer, opts: Rn2483Options
       return;
     }
     if (faults.take('reset')) return boot();
-    const a = line.split(' ').filter((x) => x.length > 0);
-    const [c0, c1] = [a[0], a[1]];
+    const a = words(line);
+    const c0 = a[0];
+    const c1 = a[1];
     if (c0 === 'sys') {
       if (c1 === 'get' && a[2] === 'ver') return reply(RN2483_VERSION);
       if (c1 === 'get' && a[2] === 'hweui') return reply(hwEui);
@@ -180,7 +183,6 @@ export function createRn2483(clock: Clock, peer: SerialPeer, opts: Rn2483Options
       return reply('invalid_param');
     }
     if (c0 === 'mac') {
-      const rest = a.slice(2);
       switch (c1) {
         case 'reset':
           if (a[2] !== undefined && a[2] !== '868') return reply('invalid_param');
@@ -191,13 +193,13 @@ export function createRn2483(clock: Clock, peer: SerialPeer, opts: Rn2483Options
           engine.resetChannels();
           return reply('ok');
         case 'set':
-          return reply(rnMacSet(rest, cfg, armLinkCheck));
+          return reply(rnMacSet(a, cfg, armLinkCheck));
         case 'get':
-          return reply(rnMacGet(rest, cfg, engine, status()));
+          return reply(rnMacGet(a, cfg, engine, status));
         case 'join':
           return macJoin(a[2]);
         case 'tx':
-          return macTx(rest);
+          return macTx(a);
         case 'save':
           saved = copy(cfg);
           return reply('ok');
@@ -241,7 +243,9 @@ export function createRn2483(clock: Clock, peer: SerialPeer, opts: Rn2483Options
   boot();
 
   return {
-    txLog,
+    get txLog() {
+      return txLog.entries();
+    },
     inject: (k) => faults.inject(k),
     hardwareReset() {
       hung = false;

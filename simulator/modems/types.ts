@@ -1,5 +1,7 @@
 // Shared types of the modem emulators: the radio ("air") they transmit through,
-// their transmission log, and fault injection.
+// their transmission log, fault injection, and the MAC engine's configuration and interface.
+import type { Clock } from '../clock.ts';
+import type { Region } from '../../firmware/lorawan/region.ts';
 
 /** One transmission handed to the air. */
 export interface AirTx {
@@ -31,6 +33,47 @@ export interface Air {
   transmit(tx: AirTx, rx: (dl: AirRx) => void): void;
 }
 
+export interface Channel {
+  freqHz: number;
+  minDr: number;
+  maxDr: number;
+  enabled: boolean;
+  /** RN2483-style duty-cycle prescaler: this channel may be used 1/(dcycle+1) of the time. */
+  dcycle: number;
+  /** The channel (per-channel mode) may transmit again from this time. */
+  freeAt: number;
+}
+
+export interface MacConfig {
+  devEui: string;
+  joinEui: string;
+  appKey: Uint8Array | null;
+  devAddr: number;
+  nwkSKey: Uint8Array | null;
+  appSKey: Uint8Array | null;
+  dr: number;
+  adr: boolean;
+  txPowerIdx: number;
+  /** Retransmissions of a confirmed uplink without ACK. */
+  retx: number;
+  rx1DelayMs: number;
+  rx1DrOffset: number;
+  rx2Dr: number;
+  rx2FreqHz: number;
+  fCntUp: number;
+  fCntDown: number;
+  /** Next DevNonce for counter-based modems (LoRaWAN 1.0.4 style). */
+  devNonce: number;
+  joined: boolean;
+  channels: Channel[];
+  /** Aggregated duty cycle 1/2^maxDCycle set by DutyCycleReq (0 = none). */
+  maxDCycle: number;
+  /** Duty-cycle enforcement on (RN2483 always; RUI3 AT+DCS). */
+  dutyCycle: boolean;
+  /** Ask for a LinkCheck in the next uplink. */
+  linkCheck: boolean;
+}
+
 /** One line of the transmission log, for auditors (independent of the firmware's ledger). */
 export interface TxLogEntry {
   timeMs: number;
@@ -47,6 +90,116 @@ export interface TxLogEntry {
   devNonce?: number;
   /** 0 for a first transmission, n for the n-th retransmission of a confirmed frame. */
   retry: number;
+}
+
+// ---- the MAC engine's interface (mac-engine.ts) ----
+
+export type StartError = 'busy' | 'no_free_ch' | 'not_joined' | 'keys_not_init' | 'invalid_data_len' | 'fcnt_rollover' | 'invalid_param';
+export type StartResult = { ok: true } | { ok: false; error: StartError; waitMs?: number };
+
+export interface TxOutcome {
+  /** False only for a confirmed uplink that got no ACK after all retransmissions. */
+  delivered: boolean;
+  downlink?: { port: number; payload: Uint8Array; window: 1 | 2; rssi: number; snr: number };
+  /** Set when the uplink carried a LinkCheckReq: the answer, or null when none came. */
+  linkCheck?: { margin: number; gwCnt: number } | null;
+}
+
+export interface MacEngineOptions {
+  clock: Clock;
+  air: Air;
+  region: Region;
+  rng: () => number;
+  /** 'channel': RN2483 per-channel prescalers; 'subband': LoRaMac-node per-band off-time. */
+  dutyCycleMode: 'channel' | 'subband';
+  /** RN2483 default channel prescaler (302 -> 0.33 % per channel). */
+  defaultDcycle: number;
+  /** Where transmissions are logged (kept by the emulator across reboots). */
+  txLog: TxLog;
+}
+
+export interface MacEngine {
+  cfg: MacConfig;
+  readonly txLog: TxLog;
+  busy(): boolean;
+  join(cb: (accepted: boolean) => void, deny: boolean, devNonce: number): StartResult;
+  send(confirmed: boolean, port: number, payload: Uint8Array, cb: (o: TxOutcome) => void): StartResult;
+  /** Cancels the operation in progress (reset, sleep): its callback never fires. */
+  abort(): void;
+  /** Earliest time any channel usable at `dr` is free (duty cycle). */
+  nextFreeMs(dr: number): number;
+  resetChannels(): void;
+  lastRx(): { rssi: number; snr: number } | null;
+  lastLinkCheck(): { margin: number; gwCnt: number } | null;
+}
+
+/** A downlink received in a window. */
+export type Received = { rx: AirRx; window: 1 | 2 };
+
+/** What one transmission listens for in its receive windows (the engine's record, see transmit). */
+export interface Listening {
+  /** The engine's generation at the transmission: a later abort makes the record stale. */
+  gen: number;
+  w1Open: number;
+  w1Freq: number;
+  w1Dr: number;
+  w2Open: number;
+  w2Freq: number;
+  w2Dr: number;
+  /** The window of the downlink being received, 0 when none is. */
+  receiving: 1 | 2 | 0;
+  finished: boolean;
+  /** The downlink being received (a copy). */
+  rx: AirRx | null;
+  accept: (dl: AirRx) => boolean;
+  done: (dl: Received | null) => void;
+}
+
+const TX_TYPES: readonly TxLogEntry['type'][] = ['join', 'unconfirmed', 'confirmed'];
+/** Numbers per transmission in TxLog.data. */
+const TX_FIELDS = 10;
+
+/**
+ * A modem's transmission log, kept as numbers (TX_FIELDS per transmission, in the order of
+ * `addTx`'s parameters, the type as 0 join / 1 unconfirmed / 2 confirmed) in one array of
+ * doubles rather than as an object per transmission: every entry lives to the end of a run,
+ * and a long-lived object per uplink was a steady cost for the garbage collector.
+ * `addTx` appends; `entries()` gives the TxLogEntry objects, building only those added since its last call
+ * and returning the same array each time.
+ */
+export class TxLog {
+  readonly data: number[] = [];
+  private readonly built: TxLogEntry[] = [];
+
+  entries(): TxLogEntry[] {
+    const out = this.built;
+    const b = this.data;
+    for (let k = out.length; k < b.length / TX_FIELDS; k++) {
+      const i = k * TX_FIELDS;
+      const type = TX_TYPES[b[i + 7]!]!;
+      const timeMs = b[i]!;
+      const freqHz = b[i + 1]!;
+      const channel = b[i + 2]!;
+      const dr = b[i + 3]!;
+      const airtimeMs = b[i + 4]!;
+      const powerDbm = b[i + 5]!;
+      const bytes = b[i + 6]!;
+      const counter = b[i + 8]!;
+      const retry = b[i + 9]!;
+      // the same objects, keys in the same order, as the entries made directly before
+      out.push(
+        type === 'join'
+          ? { timeMs, freqHz, channel, dr, airtimeMs, powerDbm, bytes, type, devNonce: counter, retry }
+          : { timeMs, freqHz, channel, dr, airtimeMs, powerDbm, bytes, type, fCnt: counter, retry },
+      );
+    }
+    return out;
+  }
+}
+
+/** Appends one transmission to a TxLog's `data` (the MAC engine keeps the array itself: one object less to reach per uplink). */
+export function addTx(data: number[], timeMs: number, freqHz: number, channel: number, dr: number, airtimeMs: number, powerDbm: number, bytes: number, type: TxLogEntry['type'], counter: number, retry: number): void {
+  data.push(timeMs, freqHz, channel, dr, airtimeMs, powerDbm, bytes, type === 'join' ? 0 : type === 'unconfirmed' ? 1 : 2, counter, retry);
 }
 
 export type FaultKind =
@@ -69,21 +222,49 @@ export interface FaultPlan {
 }
 
 export function createFaultPlan(rates: FaultRates, rng: () => number): FaultPlan {
-  const armed: Partial<Record<FaultKind, number>> = {};
-  return {
-    inject(kind) {
-      armed[kind] = (armed[kind] ?? 0) + 1;
-    },
-    take(kind) {
-      const n = armed[kind] ?? 0;
-      if (n > 0) {
-        armed[kind] = n - 1;
-        return true;
-      }
-      const p = rates[kind] ?? 0;
-      return p > 0 && rng() / 4294967296 < p;
-    },
-  };
+  return new Faults(rates, rng);
+}
+
+/**
+ * A class rather than closures: `take` runs for several kinds on every command line and
+ * reply, and with a thousand emulators their state is rarely in the CPU cache; a class
+ * instance is one object to reach (its methods are shared), closures are one each plus
+ * their context.
+ */
+class Faults implements FaultPlan {
+  private readonly armed: Partial<Record<FaultKind, number>> = {};
+  // Fast path: most emulators have no rates and nothing armed. Counting what is armed and
+  // checking the rates once (they are fixed for the plan's life) answers that case without
+  // the keyed lookups; it draws no random numbers, exactly like the full path for a zero rate.
+  private armedTotal = 0;
+  private readonly anyRate: boolean;
+  private readonly rates: FaultRates;
+  private readonly rng: () => number;
+
+  constructor(rates: FaultRates, rng: () => number) {
+    this.rates = rates;
+    this.rng = rng;
+    let any = false;
+    for (const k in rates) if ((rates[k as FaultKind] ?? 0) > 0) any = true;
+    this.anyRate = any;
+  }
+
+  inject(kind: FaultKind): void {
+    this.armed[kind] = (this.armed[kind] ?? 0) + 1;
+    this.armedTotal++;
+  }
+
+  take(kind: FaultKind): boolean {
+    if (this.armedTotal === 0 && !this.anyRate) return false;
+    const n = this.armed[kind] ?? 0;
+    if (n > 0) {
+      this.armed[kind] = n - 1;
+      this.armedTotal--;
+      return true;
+    }
+    const p = this.rates[kind] ?? 0;
+    return p > 0 && this.rng() / 4294967296 < p;
+  }
 }
 
 /** Options common to both emulators. */
