@@ -1,6 +1,6 @@
 // The simulator's discrete-event clock. Virtual time only moves when events run:
 // sleeping a node costs no wall time. Events are ordered by (time, insertion
-// sequence) in a binary heap, so two runs with the same inputs fire the same
+// sequence) in 4-ary heaps, so two runs with the same inputs fire the same
 // callbacks in the same order (determinism is a project principle).
 
 export interface Clock {
@@ -24,135 +24,197 @@ export interface Clock {
   pending(): number;
 }
 
+type Callback = (arg: unknown) => void;
+
+/**
+ * A 4-ary min-heap of events keyed by (time, id). Entry i is h[3i..3i+2] = time, id and
+ * the pool slot of the event's callback: one array of numbers, so sifting moves no
+ * object pointers, and a node's four children are adjacent in memory.
+ */
+class EventHeap {
+  h = new Float64Array(3 * 256);
+  size = 0;
+
+  push(t: number, id: number, slot: number): void {
+    if (3 * this.size === this.h.length) {
+      const g = new Float64Array(2 * this.h.length);
+      g.set(this.h);
+      this.h = g;
+    }
+    this.siftUp(this.size++, t, id, slot);
+  }
+
+  /** Places (t, id, slot) at hole `i` or above it: each step copies one parent down. */
+  siftUp(i: number, t: number, id: number, slot: number): void {
+    const h = this.h;
+    while (i > 0) {
+      const p = (i - 1) >> 2;
+      const pt = h[3 * p]!;
+      if (pt < t || (pt === t && h[3 * p + 1]! < id)) break;
+      h[3 * i] = pt;
+      h[3 * i + 1] = h[3 * p + 1]!;
+      h[3 * i + 2] = h[3 * p + 2]!;
+      i = p;
+    }
+    h[3 * i] = t;
+    h[3 * i + 1] = id;
+    h[3 * i + 2] = slot;
+  }
+
+  /**
+   * Removes the top. Bottom-up: the hole at the root follows the smallest child down to
+   * a leaf, then the last entry rises from there; it came from the bottom, so it rarely
+   * rises far (sinking it from the root would compare it at every level as well).
+   */
+  pop(): void {
+    const h = this.h;
+    const n = --this.size;
+    if (n === 0) return;
+    let i = 0;
+    for (;;) {
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      let c = first;
+      let ct = h[3 * c]!;
+      const end = first + 4 < n ? first + 4 : n;
+      for (let k = first + 1; k < end; k++) {
+        const tk = h[3 * k]!;
+        if (tk < ct || (tk === ct && h[3 * k + 1]! < h[3 * c + 1]!)) {
+          c = k;
+          ct = tk;
+        }
+      }
+      h[3 * i] = ct;
+      h[3 * i + 1] = h[3 * c + 1]!;
+      h[3 * i + 2] = h[3 * c + 2]!;
+      i = c;
+    }
+    this.siftUp(i, h[3 * n]!, h[3 * n + 1]!, h[3 * n + 2]!);
+  }
+
+  /** Keeps the entries whose id passes `keep` (rebuilt in place); `drop` gets the others' slots. */
+  filter(keep: (id: number) => boolean, drop: (slot: number) => void): void {
+    const h = this.h;
+    const n = this.size;
+    this.size = 0;
+    for (let i = 0; i < n; i++) {
+      const t = h[3 * i]!;
+      const id = h[3 * i + 1]!;
+      const slot = h[3 * i + 2]!;
+      if (keep(id)) this.siftUp(this.size++, t, id, slot);
+      else drop(slot);
+    }
+  }
+}
+
+/**
+ * Events at least this far ahead (sleeps, long timeouts) wait in a second heap, so the
+ * many short events (UART chunks, sensor waits) sift through a small heap that stays in
+ * the CPU caches. The next event is the lesser of the two tops: the order is the same
+ * whichever heap an event is in.
+ */
+const FAR_MS = 1000;
+
 export function createClock(startMs = 0): Clock {
   let now = startMs;
   let seq = 0;
-  // The heap, as parallel arrays: time, sequence (also the event id), callback and its argument.
+  const near = new EventHeap();
+  const far = new EventHeap();
+  // The callback pool: fns[slot], args[slot]; `free` is a stack of unused slots.
   let cap = 1024;
-  let times = new Float64Array(cap);
-  let seqs = new Float64Array(cap);
-  let fns: Array<((arg: unknown) => void) | null> = new Array(cap).fill(null);
-  let args: unknown[] = new Array(cap).fill(undefined);
-  let size = 0;
+  const fns: Array<Callback | null> = new Array(cap).fill(null);
+  const args: unknown[] = new Array(cap).fill(undefined);
+  let free = new Int32Array(cap);
+  let freeTop = 0;
+  for (let s = cap - 1; s >= 0; s--) free[freeTop++] = s;
   // Which ids are live (scheduled, neither run nor cancelled): a direct-mapped table,
   // slot id & mask holds the id while it is live and 0 otherwise. Ids are consecutive,
-  // so live ids collide only when more than `slots` ids separate the oldest live one from
-  // the newest; the table then doubles. Cheaper than a Set on every schedule and run.
-  let slots = 1 << 12;
-  let liveIds = new Float64Array(slots);
+  // so live ids collide only when more than `tableSize` ids separate the oldest live one
+  // from the newest; the table then doubles. Cheaper than a Set on every schedule and run.
+  let tableSize = 1 << 12;
+  let liveIds = new Int32Array(tableSize);
   let liveCount = 0;
-  const isLive = (id: number): boolean => liveIds[id & (slots - 1)] === id;
+  const isLive = (id: number): boolean => liveIds[id & (tableSize - 1)] === id;
   const setLive = (id: number): void => {
-    while (liveIds[id & (slots - 1)] !== 0) {
+    while (liveIds[id & (tableSize - 1)] !== 0) {
       // the slot holds an older live id: double the table and place every live id again
       const old = liveIds;
-      slots *= 2;
-      liveIds = new Float64Array(slots);
+      tableSize *= 2;
+      liveIds = new Int32Array(tableSize);
       for (let i = 0; i < old.length; i++) {
         const v = old[i]!;
-        if (v !== 0) liveIds[v & (slots - 1)] = v;
+        if (v !== 0) liveIds[v & (tableSize - 1)] = v;
       }
     }
-    liveIds[id & (slots - 1)] = id;
+    liveIds[id & (tableSize - 1)] = id;
     liveCount++;
   };
   const unsetLive = (id: number): boolean => {
-    const k = id & (slots - 1);
+    const k = id & (tableSize - 1);
     if (liveIds[k] !== id) return false;
     liveIds[k] = 0;
     liveCount--;
     return true;
   };
 
-  const grow = (): void => {
-    cap *= 2;
-    const t = new Float64Array(cap);
-    t.set(times);
-    times = t;
-    const s = new Float64Array(cap);
-    s.set(seqs);
-    seqs = s;
-    for (let i = fns.length; i < cap; i++) {
-      fns.push(null);
-      args.push(undefined);
+  /** A free pool slot holding fn and arg. */
+  const take = (fn: Callback, arg: unknown): number => {
+    if (freeTop === 0) {
+      // every slot is in use: double the pool
+      const old = cap;
+      cap *= 2;
+      free = new Int32Array(cap);
+      for (let k = cap - 1; k >= old; k--) free[freeTop++] = k;
+      for (let k = old; k < cap; k++) {
+        fns.push(null);
+        args.push(undefined);
+      }
     }
+    const slot = free[--freeTop]!;
+    fns[slot] = fn;
+    args[slot] = arg;
+    return slot;
+  };
+  const release = (slot: number): void => {
+    fns[slot] = null;
+    args[slot] = undefined;
+    free[freeTop++] = slot;
   };
 
-  /** Inserts with a hole moving up: each step copies one parent down. */
-  const push = (t: number, id: number, fn: (arg: unknown) => void, arg: unknown): void => {
-    if (size === cap) grow();
-    let i = size++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = times[p]!;
-      if (pt < t || (pt === t && seqs[p]! < id)) break;
-      times[i] = pt;
-      seqs[i] = seqs[p]!;
-      fns[i] = fns[p]!;
-      args[i] = args[p];
-      i = p;
+  /** The heap holding the next live event (cancelled tops are dropped first); null when none. */
+  const next = (): EventHeap | null => {
+    while (near.size > 0 && !isLive(near.h[1]!)) {
+      release(near.h[2]! | 0);
+      near.pop();
     }
-    times[i] = t;
-    seqs[i] = id;
-    fns[i] = fn;
-    args[i] = arg;
-  };
-
-  /** Removes the top: the last entry sinks from the root through a hole. */
-  const popTop = (): void => {
-    const n = --size;
-    const t = times[n]!;
-    const id = seqs[n]!;
-    const fn = fns[n]!;
-    const arg = args[n];
-    fns[n] = null;
-    args[n] = undefined;
-    if (n === 0) return;
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      const r = c + 1;
-      if (r < n && (times[r]! < times[c]! || (times[r] === times[c] && seqs[r]! < seqs[c]!))) c = r;
-      const ct = times[c]!;
-      if (t < ct || (t === ct && id < seqs[c]!)) break;
-      times[i] = ct;
-      seqs[i] = seqs[c]!;
-      fns[i] = fns[c]!;
-      args[i] = args[c];
-      i = c;
+    while (far.size > 0 && !isLive(far.h[1]!)) {
+      release(far.h[2]! | 0);
+      far.pop();
     }
-    times[i] = t;
-    seqs[i] = id;
-    fns[i] = fn;
-    args[i] = arg;
+    if (far.size === 0) return near.size > 0 ? near : null;
+    if (near.size === 0) return far;
+    const a = near.h;
+    const b = far.h;
+    return a[0]! < b[0]! || (a[0] === b[0] && a[1]! < b[1]!) ? near : far;
   };
 
-  /** Drops cancelled events sitting at the top of the heap. */
-  const skipCancelled = (): void => {
-    while (size > 0 && !isLive(seqs[0]!)) popTop();
-  };
-
-  /** Rebuilds the heap when cancelled entries dominate it (keeps memory bounded). */
+  /** Rebuilds the heaps when cancelled entries dominate them (keeps memory bounded). */
   const compact = (): void => {
+    const size = near.size + far.size;
     if (size < 1024 || liveCount * 2 > size) return;
-    const old = { times: times.slice(0, size), seqs: seqs.slice(0, size), fns: fns.slice(0, size), args: args.slice(0, size) };
-    for (let i = 0; i < size; i++) {
-      fns[i] = null;
-      args[i] = undefined;
-    }
-    size = 0;
-    for (let i = 0; i < old.times.length; i++) {
-      if (isLive(old.seqs[i]!)) push(old.times[i]!, old.seqs[i]!, old.fns[i]!, old.args[i]);
-    }
+    near.filter(isLive, release);
+    far.filter(isLive, release);
   };
 
-  const runTop = (): void => {
-    const t = times[0]!;
-    const id = seqs[0]!;
-    const fn = fns[0]!;
-    const arg = args[0];
-    popTop();
+  const runTop = (q: EventHeap): void => {
+    const h = q.h;
+    const t = h[0]!;
+    const id = h[1]!;
+    const slot = h[2]! | 0;
+    const fn = fns[slot]!;
+    const arg = args[slot];
+    release(slot);
+    q.pop();
     unsetLive(id);
     if (t > now) now = t;
     fn(arg);
@@ -161,11 +223,12 @@ export function createClock(startMs = 0): Clock {
   const callThunk = (fn: unknown): void => (fn as () => void)();
 
   const scheduleCall = <T>(atMs: number, fn: (arg: T) => void, arg: T): number => {
-    const t = atMs > now ? atMs : now; // NaN fails the test: now
+    let t = atMs > now ? atMs : now; // NaN fails the test: now
+    if (t === Infinity) t = now;
     const id = ++seq;
     if (id > 0x7fffffff) throw new RangeError('clock: more than 2^31 events in one run');
     setLive(id);
-    push(t === Infinity ? now : t, id, fn as (arg: unknown) => void, arg);
+    (t - now >= FAR_MS ? far : near).push(t, id, take(fn as Callback, arg));
     return id;
   };
 
@@ -184,16 +247,16 @@ export function createClock(startMs = 0): Clock {
     },
     runUntil(tMs) {
       for (;;) {
-        skipCancelled();
-        if (size === 0 || times[0]! > tMs) break;
-        runTop();
+        const q = next();
+        if (q === null || q.h[0]! > tMs) break;
+        runTop(q);
       }
       if (tMs > now) now = tMs;
     },
     step() {
-      skipCancelled();
-      if (size === 0) return false;
-      runTop();
+      const q = next();
+      if (q === null) return false;
+      runTop(q);
       return true;
     },
     pending: () => liveCount,

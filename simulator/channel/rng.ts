@@ -57,6 +57,39 @@ export function hashAfter(prefix: HashState, last: Seed): [number, number] {
   return finish(st[0], st[1]);
 }
 
+// The text of the last number hashed by hashAfterTo: the signals of one node hash the
+// same sample time one after another, and a number's decimal text is the costly part.
+let lastNumber = Number.NaN; // NaN never matches: the first number is converted
+let lastText = 'NaN';
+
+/**
+ * hashAfter(prefix, last) written to out[0], out[1] with no array per call: `h1`, `h2` are
+ * the prefix's state (hashPrefix(...)[0] and [1]). For per-sample hashes on hot paths.
+ */
+export function hashAfterTo(h1: number, h2: number, last: Seed, out: Float64Array): void {
+  let s: string;
+  if (typeof last === 'number') {
+    // equal numbers have equal text (0 and -0 are both "0")
+    if (last !== lastNumber) {
+      lastText = String(last);
+      lastNumber = last;
+    }
+    s = lastText;
+  } else s = String(last);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  // the U+0000 terminator, then finish() (the same steps as absorb + finish)
+  h1 = Math.imul(h1, 2654435761);
+  h2 = Math.imul(h2, 1597334677);
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  out[0] = h1 >>> 0;
+  out[1] = h2 >>> 0;
+}
+
 /**
  * 64-bit hash (two 32-bit lanes, cyrb53-style multiply-xorshift) of the parts' decimal
  * or string text, each part terminated by U+0000 so ["a", "b"] and ["ab"] differ.

@@ -4,7 +4,7 @@
 // on its arguments: never on how often, or in which order, signals are evaluated.
 // Per-sample draws (noise at a time, jitter of the k-th reset) hash (stream key, n)
 // with the channel's hashParts instead of seeding a generator per call (4x faster).
-import { createRng, hashAfter, hashParts, hashPrefix, type Rng, type Seed } from '../channel/rng.ts';
+import { createRng, hashAfter, hashAfterTo, hashParts, hashPrefix, type HashState, type Rng, type Seed } from '../channel/rng.ts';
 import type { CsvSeries, Interpolation, SignalSpec } from './types.ts';
 
 export type SignalFn = (tMs: number) => number;
@@ -47,23 +47,23 @@ const symmetric = (rng: Rng): number => 2 * rng.float() - 1;
 
 const TWO_32 = 4294967296;
 
+/** Scratch for the two noise words of one sample (filled and read within one call). */
+const noiseWords = new Float64Array(2);
+
 /** Two independent uniform 32-bit words for each number n, keyed by the stream (seed, path...). */
 function keyedWords(seed: Seed, path: Seed[]): (n: number) => [number, number] {
-  const key = hashParts([seed, ...path]);
-  // hashParts([key[0], key[1], n]) with the key's text hashed once
-  const prefix = hashPrefix(key);
+  const prefix = keyState(seed, path);
   return (n) => hashAfter(prefix, n);
 }
 
-/** The raw (noise-free, unclamped) function for a spec. */
-function baseSignal(spec: SignalSpec, draw: (...parts: Seed[]) => Rng, words: (...parts: Seed[]) => (n: number) => [number, number]): SignalFn {
+/** The hash state keyedWords continues from: hashParts([key[0], key[1], n]) with the key's text hashed once. */
+function keyState(seed: Seed, path: Seed[]): HashState {
+  return hashPrefix(hashParts([seed, ...path]));
+}
+
+/** The raw (noise-free, unclamped) function for a spec (constant and sine are sampled inline, see createSignal). */
+function baseSignal(spec: Exclude<SignalSpec, { kind: 'constant' | 'sine' }>, draw: (...parts: Seed[]) => Rng, words: (...parts: Seed[]) => (n: number) => [number, number]): SignalFn {
   switch (spec.kind) {
-    case 'constant':
-      return () => spec.value;
-    case 'sine': {
-      const w = (2 * Math.PI) / spec.periodMs;
-      return (t) => spec.mean + spec.amplitude * Math.cos(w * (t - spec.peakAtMs));
-    }
     case 'ramp': {
       const rate = (spec.ratePerHour * (1 + spec.rateSpread * symmetric(draw('rate')))) / HOUR_MS;
       const every = spec.everyMs;
@@ -113,21 +113,40 @@ export function createSignal(spec: SignalSpec, ctx: SignalContext): SignalFn {
   if (spec.kind === 'csv' && (!spec.data || spec.data.times.length === 0)) throw new RangeError(`csv signal "${spec.file}" has no data loaded`);
   const draw = (...parts: Seed[]): Rng => createRng(ctx.seed, 'signal', ctx.nodeId, ctx.quantity, ...parts);
   const words = (...parts: Seed[]) => keyedWords(ctx.seed, ['signal', ctx.nodeId, ctx.quantity, ...parts]);
-  const base = baseSignal(spec, draw, words);
   const offset = spec.spread > 0 ? draw('spread').gaussian(0, spec.spread) : 0;
+  // the noise stream's key, hashed once: each sample hashes (key, t) as keyedWords(...)(t) would
+  const noiseState = keyState(ctx.seed, ['signal', ctx.nodeId, ctx.quantity, 'noise']);
+  const [n1, n2] = noiseState;
   const noise = spec.noise;
-  const noiseWords = words('noise');
-  /** Standard normal for time t (Box-Muller on the two words; (w + 1) / 2^32 is in (0, 1], so the log is finite). */
-  const gauss = (t: number): number => {
-    const w = noiseWords(t);
-    return Math.sqrt(-2 * Math.log((w[0] + 1) / TWO_32)) * Math.cos((2 * Math.PI * w[1]) / TWO_32);
-  };
   const min = ctx.min ?? -Infinity;
   const max = ctx.max ?? Infinity;
-  return (tMs: number): number => {
-    let v = base(tMs) + offset;
-    if (noise > 0) v += noise * gauss(tMs);
-    if (!(v >= min)) v = Number.isNaN(v) ? (min > -Infinity ? min : 0) : min;
-    return v > max ? max : v;
-  };
+  // The common shapes are sampled inline: in a large fleet each node's state is out of the
+  // CPU caches when it wakes, and a sample then reads one closure and its context only.
+  if (spec.kind === 'constant') return constantSignal(spec.value + offset, noise, n1, n2, min, max);
+  if (spec.kind === 'sine') return sineSignal(spec.mean, spec.amplitude, (2 * Math.PI) / spec.periodMs, spec.peakAtMs, offset, noise, n1, n2, min, max);
+  return shapedSignal(baseSignal(spec, draw, words), offset, noise, n1, n2, min, max);
+}
+
+/** One sample from the shape's value plus the offset: the noise for time t added, then clamped. */
+function sample(v: number, tMs: number, noise: number, n1: number, n2: number, min: number, max: number): number {
+  if (noise > 0) {
+    // Standard normal for time t: Box-Muller on the two words; (w + 1) / 2^32 is in (0, 1], so the log is finite
+    hashAfterTo(n1, n2, tMs, noiseWords);
+    v += noise * (Math.sqrt(-2 * Math.log((noiseWords[0]! + 1) / TWO_32)) * Math.cos((2 * Math.PI * noiseWords[1]!) / TWO_32));
+  }
+  if (!(v >= min)) v = Number.isNaN(v) ? (min > -Infinity ? min : 0) : min;
+  return v > max ? max : v;
+}
+
+// The closures get their numbers as parameters, so each context holds only what a sample reads.
+function constantSignal(valuePlusOffset: number, noise: number, n1: number, n2: number, min: number, max: number): SignalFn {
+  return (tMs) => sample(valuePlusOffset, tMs, noise, n1, n2, min, max);
+}
+
+function sineSignal(mean: number, amplitude: number, w: number, peakAtMs: number, offset: number, noise: number, n1: number, n2: number, min: number, max: number): SignalFn {
+  return (tMs) => sample(mean + amplitude * Math.cos(w * (tMs - peakAtMs)) + offset, tMs, noise, n1, n2, min, max);
+}
+
+function shapedSignal(base: SignalFn, offset: number, noise: number, n1: number, n2: number, min: number, max: number): SignalFn {
+  return (tMs) => sample(base(tMs) + offset, tMs, noise, n1, n2, min, max);
 }

@@ -51,16 +51,23 @@ function isByteArray(data: unknown): data is ArrayLike<number> {
 }
 
 export class VirtualI2cBus implements I2cBus {
-  private readonly devices = new Map<number, I2cDevice>();
+  // indexed by 7-bit address (an array lookup per transfer instead of a Map's hashing)
+  private readonly devices: Array<I2cDevice | undefined> = new Array<I2cDevice | undefined>(0x80).fill(undefined);
+  // The device found last (a driver talks to one chip at a time): when a node wakes, its
+  // bus object is out of the CPU caches, and this spares reading the table as well.
+  private lastAddr = Number.NaN; // NaN: none (equal to no address)
+  private lastDevice: I2cDevice | undefined = undefined;
 
   attach(addr: number, device: I2cDevice): void {
     if (!(Number.isInteger(addr) && addr >= 0 && addr < 0x80)) throw new RangeError(`bad 7-bit I2C address ${addr}`);
-    if (this.devices.has(addr)) throw new Error(`I2C address 0x${addr.toString(16)} already in use`);
-    this.devices.set(addr, device);
+    if (this.devices[addr]) throw new Error(`I2C address 0x${addr.toString(16)} already in use`);
+    this.devices[addr] = device;
+    this.lastAddr = Number.NaN;
   }
 
   detach(addr: number): void {
-    this.devices.delete(addr);
+    if (Number.isInteger(addr) && addr >= 0 && addr < 0x80) this.devices[addr] = undefined;
+    this.lastAddr = Number.NaN;
   }
 
   writeTo(addr: number, data: Uint8Array | number[]): void {
@@ -74,8 +81,12 @@ export class VirtualI2cBus implements I2cBus {
   }
 
   private device(addr: number): I2cDevice {
-    const d = this.devices.get(addr);
+    if (addr === this.lastAddr) return this.lastDevice!;
+    // addresses outside 0..0x7f (or not integers) find nobody, as the Map did
+    const d = addr >= 0 && addr < 0x80 && (addr | 0) === addr ? this.devices[addr] : undefined;
     if (!d) throw new I2cNackError(addr);
+    this.lastAddr = addr;
+    this.lastDevice = d;
     return d;
   }
 }

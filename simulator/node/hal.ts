@@ -17,8 +17,12 @@ export interface VirtualHalParts {
   storage: Storage;
   /** Unsigned 32-bit random integers. */
   random: () => number;
-  /** Called before any sensor access, so physical values follow their signals. */
-  touch?: () => void;
+  /**
+   * Called before any sensor access, so physical values follow their signals. The HAL
+   * passes its clock's time (the sensors' own timers read the same clock; passing it
+   * saves the sensors a call through their timers when a node wakes with cold caches).
+   */
+  touch?: (nowMs?: number) => void;
   onReboot: () => void;
   log?: (line: string) => void;
 }
@@ -34,7 +38,11 @@ export function createVirtualHal(p: VirtualHalParts): VirtualHal {
   let alive = true;
   let wakeups = 0;
   const clock = p.clock;
-  const touch = p.touch ?? (() => undefined);
+  const sensorsTouch = p.touch;
+  const touch = (): void => {
+    if (sensorsTouch) sensorsTouch(clock.now());
+  };
+  const i2c = p.i2c; // read once: each transfer goes straight to the bus
   const fire = (fn: () => void): void => {
     if (!alive) return;
     wakeups++;
@@ -47,10 +55,10 @@ export function createVirtualHal(p: VirtualHalParts): VirtualHal {
       clock.cancel(id);
     },
     modemSerial: p.serial,
-    i2c: p.i2c
+    i2c: i2c
       ? {
-          writeTo: (a, d) => (touch(), p.i2c!.writeTo(a, d)),
-          readFrom: (a, n) => (touch(), p.i2c!.readFrom(a, n)),
+          writeTo: (a, d) => (touch(), i2c.writeTo(a, d)),
+          readFrom: (a, n) => (touch(), i2c.readFrom(a, n)),
         }
       : undefined,
     oneWire(pin) {

@@ -45,31 +45,31 @@ export function createSensorHardware(app: string, pins: SensorPins, timers: Pick
   // the time of the firmware's last touch of a sensor; the twins' values are those at that time
   let touchedAt = -1;
   let synced = true;
-  const at = (q: string, t: number): number => {
+  /** The quantity's signal, or its default as a constant: looked up once, not on every sample. */
+  const signal = (q: string): Signal => {
     const s = signals[q];
-    return s ? s(t) : DEFAULTS[q];
+    if (s) return s;
+    const d = DEFAULTS[q] as number;
+    return () => d;
   };
-  const value = (q: string): number => at(q, touchedAt);
-  const updates: Array<() => void> = [];
+  /** Sets the twins' physical values to those at time t. */
+  let update = (t: number): void => void t;
   /** Brings the twins' physical values to the last touch (once per touch). */
   const sync = (): void => {
     if (synced) return;
     synced = true;
-    for (const u of updates) u();
+    update(touchedAt);
   };
   const hw: SensorHardware = {};
-  hw.batteryMv = () => at('battery', timers.now());
+  const battery = signal('battery');
+  hw.batteryMv = () => battery(timers.now());
 
   if (app === 'env-monitor') {
     const i2c = new VirtualI2cBus();
     const bme = new Bme280Twin(timers, 0x76);
     bme.beforeConversion = sync;
     i2c.attach(0x76, bme);
-    updates.push(() => {
-      bme.setTemperature(value('temperature'));
-      bme.setHumidity(value('humidity'));
-      bme.setPressure(value('pressure') * 100);
-    });
+    update = bmeUpdate(bme, signal('temperature'), signal('humidity'), signal('pressure'));
     hw.i2c = i2c;
   } else {
     const ow = new VirtualOneWireBus();
@@ -80,31 +80,47 @@ export function createSensorHardware(app: string, pins: SensorPins, timers: Pick
       if (pin !== pins.oneWire) throw new Error(`no 1-Wire bus on ${pin}`);
       return ow;
     };
-    const tq = app === 'water-level' ? 'waterTemperature' : app === 'soil-moisture' ? 'soilTemperature' : 'lidTemperature';
-    updates.push(() => probe.setTemperature(value(tq)));
+    const probeTemperature = signal(app === 'water-level' ? 'waterTemperature' : app === 'soil-moisture' ? 'soilTemperature' : 'lidTemperature');
     if (app === 'soil-moisture') {
       const analog = new AnalogPins(3.3);
       const soil = new SoilProbeTwin(analog, pins.analog, PROBE_DRY_V, PROBE_WET_V);
-      updates.push(() => soil.setMoisture(value('moisture')));
+      const moisture = signal('moisture');
+      update = (t) => {
+        probe.setTemperature(probeTemperature(t));
+        soil.setMoisture(moisture(t));
+      };
       hw.analogRead = (pin) => (sync(), analog.analogRead(pin));
     } else {
       const sonar = new HcSr04Twin(timers, pins.trig, pins.echo);
-      updates.push(() => {
-        sonar.setDistance(value('distance'));
-        sonar.setAirTemperature(value(app === 'bin-level' ? 'lidTemperature' : 'airTemperature'));
-      });
-      hw.pulseEcho = (trig, echo, us, timeout, cb) => (sync(), sonar.pulseEcho(trig, echo, us, timeout, cb));
+      const distance = signal('distance');
+      const air = signal(app === 'bin-level' ? 'lidTemperature' : 'airTemperature');
+      const tiltSignal = signal('tilt');
       const tilt = { on: false };
-      updates.push(() => (tilt.on = value('tilt') >= 0.5));
+      update = (t) => {
+        probe.setTemperature(probeTemperature(t));
+        sonar.setDistance(distance(t));
+        sonar.setAirTemperature(air(t));
+        tilt.on = tiltSignal(t) >= 0.5;
+      };
+      hw.pulseEcho = (trig, echo, us, timeout, cb) => (sync(), sonar.pulseEcho(trig, echo, us, timeout, cb));
       hw.digitalRead = (pin) => (sync(), pin === pins.tilt && tilt.on);
     }
   }
-  hw.touch = () => {
-    const now = timers.now();
+  hw.touch = (nowMs) => {
+    const now = nowMs === undefined ? timers.now() : nowMs;
     if (now === touchedAt) return;
     touchedAt = now;
     synced = false;
   };
   hw.touch();
   return hw;
+}
+
+/** The BME280's update, built apart so its context holds only what a conversion reads. */
+function bmeUpdate(bme: Bme280Twin, temperature: Signal, humidity: Signal, pressure: Signal): (t: number) => void {
+  return (t) => {
+    bme.setTemperature(temperature(t));
+    bme.setHumidity(humidity(t));
+    bme.setPressure(pressure(t) * 100);
+  };
 }

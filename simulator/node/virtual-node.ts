@@ -66,7 +66,8 @@ export function createVirtualNode(o: VirtualNodeOptions): VirtualNode {
   let rebootPending = false;
   const past: Record<string, number> = {};
 
-  const sensors = createSensorHardware(o.firmware.app.name, pins, { now: () => o.clock.now(), setTimeout: (fn, ms) => o.clock.after(ms, fn) }, o.signals ?? {});
+  const clock = o.clock;
+  const sensors = createSensorHardware(o.firmware.app.name, pins, { now: () => clock.now(), setTimeout: (fn, ms) => clock.after(ms, fn) }, o.signals ?? {});
 
   function boot(): void {
     rebootPending = false;

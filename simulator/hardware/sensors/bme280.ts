@@ -145,6 +145,9 @@ export function guessAdcH(rh: number, tFine: number, c: Bme280Calibration): numb
   return x / m + c.H4 * 64 + (c.H5 / 16384) * h;
 }
 
+/** Oversampling factor of an osrs field (0 = skipped). */
+const over = (o: number): number => (o === 0 ? 0 : 1 << (Math.min(o, 5) - 1));
+
 export class Bme280Twin extends RegisterI2cDevice {
   /** Degrees Celsius. */
   temperature = 20;
@@ -241,7 +244,6 @@ export class Bme280Twin extends RegisterI2cDevice {
       if (this.beforeConversion) this.beforeConversion();
       const osrsT = (value >> 5) & 0x07;
       const osrsP = (value >> 2) & 0x07;
-      const over = (o: number) => (o === 0 ? 0 : 1 << (Math.min(o, 5) - 1));
       // maximum measurement time, datasheet §9.1
       const ms = 1.25 + 2.3 * over(osrsT) + (osrsP ? 2.3 * over(osrsP) + 0.575 : 0) + (this.hum ? 2.3 * over(this.hum) + 0.575 : 0);
       this.pending = this.rawValues(osrsT, osrsP, this.hum);
