@@ -1,5 +1,5 @@
-// The simulator's fast LoRaWAN 1.0.x crypto path: AES-128 (a table-driven pure-JS
-// cipher, or Node's ECB cipher for comparison), AES-CMAC (RFC 4493) and the
+// The simulator's fast LoRaWAN 1.0.x crypto path: AES-128 (aes.ts: a table-driven
+// pure-JS cipher, or Node's ECB cipher for comparison), AES-CMAC (RFC 4493) and the
 // LoRaWAN functions built on them (TS001 1.0.4 §4.3.3 FRMPayload encryption with
 // the A_i blocks, §4.4 data MIC with the B0 block, §6.2 join MICs, join-accept
 // encryption and session keys). Every key gets a context (key schedule, CMAC
@@ -7,144 +7,9 @@
 // expanded once. lora-packet stays the reference: test/simulator/crypto*.test.ts
 // proves these bytes identical to its output. Uint8Array in and out; no key is
 // ever printed. Counters are full 32-bit values, written little-endian.
-import { createCipheriv, createDecipheriv, type Cipher } from 'node:crypto';
+import { aes128DecryptBlocks, be32, encryptBlock, jsAes128, nodeAes128, put32, type AesBackend, type BlockCipher } from './aes.ts';
 
-// ---------- AES-128 tables (FIPS-197), computed once at load ----------
-
-const SBOX = new Uint8Array(256);
-const TE0 = new Int32Array(256); // int32: no heap numbers in the round loop
-const TE1 = new Int32Array(256);
-const TE2 = new Int32Array(256);
-const TE3 = new Int32Array(256);
-
-const xtime = (b: number): number => ((b << 1) ^ (b & 0x80 ? 0x1b : 0)) & 0xff;
-
-(function fillTables(): void {
-  // Walk the multiplicative group with generator 3 (p) and its inverse (q).
-  let p = 1;
-  let q = 1;
-  do {
-    p = p ^ xtime(p);
-    q ^= q << 1;
-    q ^= q << 2;
-    q ^= q << 4;
-    q &= 0xff;
-    if (q & 0x80) q ^= 0x09;
-    const r = (n: number): number => ((q << n) | (q >> (8 - n))) & 0xff;
-    SBOX[p] = q ^ r(1) ^ r(2) ^ r(3) ^ r(4) ^ 0x63;
-  } while (p !== 1);
-  SBOX[0] = 0x63;
-  for (let x = 0; x < 256; x++) {
-    const s = SBOX[x]!;
-    const s2 = xtime(s);
-    const t = (s2 << 24) | (s << 16) | (s << 8) | (s2 ^ s);
-    TE0[x] = t;
-    TE1[x] = (t >>> 8) | (t << 24);
-    TE2[x] = (t >>> 16) | (t << 16);
-    TE3[x] = (t >>> 24) | (t << 8);
-  }
-})();
-
-/**
- * Encrypts one 16-byte block with a fixed key. The block is four big-endian 32-bit
- * words (signed int32, as JS bitwise operators give them); the result goes to `out`.
- */
-export interface BlockCipher {
-  encrypt4(w0: number, w1: number, w2: number, w3: number, out: Int32Array): void;
-}
-
-export type AesBackend = 'js' | 'node';
-
-const be32 = (b: Uint8Array, o: number): number => (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
-
-function put32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = v >>> 16;
-  b[o + 2] = v >>> 8;
-  b[o + 3] = v;
-}
-
-/** AES-128 key expansion: 44 round-key words. */
-function expandKey(key: Uint8Array): Int32Array {
-  const rk = new Int32Array(44);
-  for (let i = 0; i < 4; i++) rk[i] = be32(key, 4 * i);
-  let rcon = 1;
-  for (let i = 4; i < 44; i++) {
-    let t = rk[i - 1]!;
-    if (i % 4 === 0) {
-      t =
-        ((SBOX[(t >>> 16) & 0xff]! << 24) | (SBOX[(t >>> 8) & 0xff]! << 16) | (SBOX[t & 0xff]! << 8) | SBOX[t >>> 24]!) ^
-        (rcon << 24);
-      rcon = xtime(rcon);
-    }
-    rk[i] = rk[i - 4]! ^ t;
-  }
-  return rk;
-}
-
-/** The final round (SubBytes, ShiftRows, AddRoundKey; no MixColumns) for one output word. */
-const lastRound = (a: number, b: number, c: number, d: number, w: number): number =>
-  ((SBOX[a >>> 24]! << 24) | (SBOX[(b >>> 16) & 0xff]! << 16) | (SBOX[(c >>> 8) & 0xff]! << 8) | SBOX[d & 0xff]!) ^ w;
-
-/** Table-driven AES-128 encryption (four T-tables, key schedule expanded once). */
-export function jsAes128(key: Uint8Array): BlockCipher {
-  const rk = expandKey(key);
-  return {
-    encrypt4(w0, w1, w2, w3, out) {
-      let s0 = w0 ^ rk[0]!;
-      let s1 = w1 ^ rk[1]!;
-      let s2 = w2 ^ rk[2]!;
-      let s3 = w3 ^ rk[3]!;
-      for (let k = 4; k < 40; k += 4) {
-        const t0 = TE0[s0 >>> 24]! ^ TE1[(s1 >>> 16) & 0xff]! ^ TE2[(s2 >>> 8) & 0xff]! ^ TE3[s3 & 0xff]! ^ rk[k]!;
-        const t1 = TE0[s1 >>> 24]! ^ TE1[(s2 >>> 16) & 0xff]! ^ TE2[(s3 >>> 8) & 0xff]! ^ TE3[s0 & 0xff]! ^ rk[k + 1]!;
-        const t2 = TE0[s2 >>> 24]! ^ TE1[(s3 >>> 16) & 0xff]! ^ TE2[(s0 >>> 8) & 0xff]! ^ TE3[s1 & 0xff]! ^ rk[k + 2]!;
-        const t3 = TE0[s3 >>> 24]! ^ TE1[(s0 >>> 16) & 0xff]! ^ TE2[(s1 >>> 8) & 0xff]! ^ TE3[s2 & 0xff]! ^ rk[k + 3]!;
-        s0 = t0;
-        s1 = t1;
-        s2 = t2;
-        s3 = t3;
-      }
-      out[0] = lastRound(s0, s1, s2, s3, rk[40]!);
-      out[1] = lastRound(s1, s2, s3, s0, rk[41]!);
-      out[2] = lastRound(s2, s3, s0, s1, rk[42]!);
-      out[3] = lastRound(s3, s0, s1, s2, rk[43]!);
-    },
-  };
-}
-
-/** AES-128 through one reusable Node ECB cipher: update() returns each block at once. */
-export function nodeAes128(key: Uint8Array): BlockCipher {
-  const c: Cipher = createCipheriv('aes-128-ecb', key, null);
-  c.setAutoPadding(false);
-  const block = Buffer.alloc(16);
-  return {
-    encrypt4(w0, w1, w2, w3, out) {
-      block.writeInt32BE(w0, 0);
-      block.writeInt32BE(w1, 4);
-      block.writeInt32BE(w2, 8);
-      block.writeInt32BE(w3, 12);
-      const r = c.update(block);
-      for (let i = 0; i < 4; i++) out[i] = r.readInt32BE(4 * i);
-    },
-  };
-}
-
-/** Encrypts the 16 bytes at `src[so]` into `dst[dO]` (they may overlap). `tmp` is 4 words of scratch. */
-export function encryptBlock(aes: BlockCipher, src: Uint8Array, so: number, dst: Uint8Array, dO: number, tmp: Int32Array = new Int32Array(4)): void {
-  aes.encrypt4(be32(src, so), be32(src, so + 4), be32(src, so + 8), be32(src, so + 12), tmp);
-  for (let i = 0; i < 4; i++) put32(dst, dO + 4 * i, tmp[i]!);
-}
-
-/** AES-128 decryption of whole blocks (only the network's join-accept "encryption" needs it; rare). */
-export function aes128DecryptBlocks(key: Uint8Array, data: Uint8Array): Uint8Array {
-  const d = createDecipheriv('aes-128-ecb', key, null);
-  d.setAutoPadding(false);
-  const out = new Uint8Array(data.length);
-  out.set(d.update(data), 0);
-  d.final();
-  return out;
-}
+export { aes128DecryptBlocks, encryptBlock, jsAes128, nodeAes128, type AesBackend, type BlockCipher } from './aes.ts';
 
 // ---------- per-key contexts ----------
 
@@ -154,6 +19,36 @@ export interface KeyContext {
   k1: Int32Array;
   k2: Int32Array;
   tmp: Int32Array;
+  /** The last data MIC computed with this key (see `dataMic32`), or null. */
+  mic: MicMemo | null;
+  /** The last FRMPayload keystream computed with this key (see `cryptFrmPayload`), or null. */
+  ks: KeystreamMemo | null;
+}
+
+// Memos. In the simulator every frame is computed twice with the same key: the sender
+// builds it (keystream + MIC) and the receiver checks it (the same MIC, the same
+// keystream) moments later. Each key context remembers its last MIC with the complete
+// input (B0 words and message bytes) and its last keystream with its A_i words, so the
+// receiver's work becomes a comparison. A memo answers only when every input matches,
+// so results are exactly those of the computation.
+
+/** B0 words 1..3 (Dir, DevAddr, FCnt32, length), a copy of the message bytes, and the tag's first word. */
+interface MicMemo {
+  w1: number;
+  w2: number;
+  w3: number;
+  len: number;
+  msg: Uint8Array;
+  tag: number;
+}
+
+/** A_i words 1..3 (Dir, DevAddr, FCnt32; i = 0) and the keystream bytes of the first `blocks` blocks. */
+interface KeystreamMemo {
+  w1: number;
+  w2: number;
+  w3: number;
+  blocks: number;
+  bytes: Uint8Array;
 }
 
 /** RFC 4493 doubling in GF(2^128): shift left one bit, XOR 0x87 when the top bit fell off. */
@@ -173,7 +68,7 @@ function makeContext(key: Uint8Array, backend: AesBackend): KeyContext {
   const k2 = new Int32Array(4);
   dbl(l, k1);
   dbl(k1, k2);
-  return { aes, k1, k2, tmp: new Int32Array(4) };
+  return { aes, k1, k2, tmp: new Int32Array(4), mic: null, ks: null };
 }
 
 /** The 16 key bytes as a 16-character string: a cheap, exact Map key (never printed). */
@@ -184,10 +79,22 @@ function keyId(key: Uint8Array): string {
   );
 }
 
-function sameKey(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
-  return true;
+/**
+ * A key array's context with the key bytes it was found for, as four big-endian words
+ * kept in the entry itself: checking them reads only the caller's array (a copy of the
+ * bytes in a second array cost a second cache miss, which made the check 3-4x slower).
+ */
+interface ArrayEntry {
+  w0: number;
+  w1: number;
+  w2: number;
+  w3: number;
+  ctx: KeyContext;
 }
+
+/** The key array still holds the bytes the entry was made for. */
+const sameKey = (e: ArrayEntry, key: Uint8Array): boolean =>
+  key.length === 16 && e.w0 === be32(key, 0) && e.w1 === be32(key, 4) && e.w2 === be32(key, 8) && e.w3 === be32(key, 12);
 
 export interface KeyCache {
   /** The context for a 16-byte key (expanded on first use, then reused). Throws RangeError on a bad length. */
@@ -213,11 +120,11 @@ export function createKeyCache(opts: CryptoOptions = {}): KeyCache {
   const backend = opts.backend ?? 'js';
   const max = Math.max(1, opts.maxKeys ?? 4096);
   const lru = new Map<string, KeyContext>();
-  const byArray = new WeakMap<Uint8Array, { bytes: Uint8Array; ctx: KeyContext }>();
+  const byArray = new WeakMap<Uint8Array, ArrayEntry>();
   return {
     get(key) {
       const hit = byArray.get(key);
-      if (hit !== undefined && sameKey(hit.bytes, key)) return hit.ctx;
+      if (hit !== undefined && sameKey(hit, key)) return hit.ctx;
       if (!(key instanceof Uint8Array) || key.length !== 16) throw new RangeError('AES-128 key must be 16 bytes');
       const id = keyId(key);
       let ctx = lru.get(id);
@@ -229,7 +136,7 @@ export function createKeyCache(opts: CryptoOptions = {}): KeyCache {
         lru.set(id, ctx);
         if (lru.size > max) lru.delete(lru.keys().next().value as string);
       }
-      byArray.set(key, { bytes: key.slice(), ctx });
+      byArray.set(key, { w0: be32(key, 0), w1: be32(key, 4), w2: be32(key, 8), w3: be32(key, 12), ctx });
       return ctx;
     },
     get size() {
@@ -314,6 +221,42 @@ const blockW2 = (devAddr: number, fCnt: number): number =>
   (((devAddr >>> 16) & 0xff) << 24) | ((devAddr >>> 24) << 16) | ((fCnt & 0xff) << 8) | ((fCnt >>> 8) & 0xff);
 const blockW3 = (fCnt: number, last: number): number => (((fCnt >>> 16) & 0xff) << 24) | ((fCnt >>> 24) << 16) | last;
 
+/** The first `len` bytes of `a` and `b` are equal. */
+function samePrefix(a: Uint8Array, b: Uint8Array, len: number): boolean {
+  for (let i = 0; i < len; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The keystream bytes AES(key, A_i), i = 1..blocks, for A_i words 1..3 (w3 with i = 0),
+ * from the context's memo when it holds these words (extended when it holds fewer blocks).
+ */
+function keystream(ctx: KeyContext, w1: number, w2: number, w3: number, blocks: number): Uint8Array {
+  let m = ctx.ks;
+  if (m === null || m.w1 !== w1 || m.w2 !== w2 || m.w3 !== w3) {
+    if (m === null) m = ctx.ks = { w1, w2, w3, blocks: 0, bytes: new Uint8Array(16 * Math.max(2, blocks)) };
+    m.w1 = w1;
+    m.w2 = w2;
+    m.w3 = w3;
+    m.blocks = 0;
+  }
+  if (m.blocks < blocks) {
+    if (m.bytes.length < 16 * blocks) {
+      const grown = new Uint8Array(16 * blocks);
+      grown.set(m.bytes.subarray(0, 16 * m.blocks));
+      m.bytes = grown;
+    }
+    const t = ctx.tmp;
+    for (let i = m.blocks + 1; i <= blocks; i++) {
+      ctx.aes.encrypt4(0x01000000, w1, w2, w3 | i, t);
+      const o = 16 * (i - 1);
+      for (let k = 0; k < 4; k++) put32(m.bytes, o + 4 * k, t[k]!);
+    }
+    m.blocks = blocks;
+  }
+  return m.bytes;
+}
+
 export interface LoRaCrypto {
   readonly keys: KeyCache;
   /** One AES-128 block (16 bytes in, 16 out). */
@@ -326,6 +269,8 @@ export interface LoRaCrypto {
    * Writes into `dst` at `dstOff` when given (else a new array) and returns it.
    */
   cryptFrmPayload(key: Uint8Array, dir: Dir, devAddr: number, fCnt32: number, data: Uint8Array, dst?: Uint8Array, dstOff?: number): Uint8Array;
+  /** The same for the `len` bytes at `src[srcOff]` (e.g. inside a PHYPayload, without a copy first), into a new array. */
+  cryptFrmPayloadFrom(key: Uint8Array, dir: Dir, devAddr: number, fCnt32: number, src: Uint8Array, srcOff: number, len: number): Uint8Array;
   /** Data-frame MIC (§4.4): CMAC(NwkSKey, B0 | msg)[0..3], msg = MHDR..FRMPayload (`len` bytes), B0 = 49 | 00×4 | Dir | DevAddr LE | FCnt32 LE | 00 | len. */
   dataMic(nwkSKey: Uint8Array, dir: Dir, devAddr: number, fCnt32: number, msg: Uint8Array, len?: number): Uint8Array;
   /** The same MIC as one big-endian 32-bit number (no allocation; compare with the wire bytes read big-endian). */
@@ -361,8 +306,21 @@ export function createLoRaCrypto(opts: CryptoOptions = {}): LoRaCrypto {
   const dataMic32 = (nwkSKey: Uint8Array, dir: Dir, devAddr: number, fCnt32: number, msg: Uint8Array, len = msg.length): number => {
     if (len > 255 || len > msg.length) throw new RangeError('data-frame message must be at most 255 bytes (and within msg)');
     const ctx = keys.get(nwkSKey);
-    cmacInto(ctx, true, 0x49000000, blockW1(dir, devAddr), blockW2(devAddr, fCnt32), blockW3(fCnt32, len), msg, 0, len);
-    return ctx.tmp[0]! >>> 0;
+    const w1 = blockW1(dir, devAddr);
+    const w2 = blockW2(devAddr, fCnt32);
+    const w3 = blockW3(fCnt32, len);
+    let m = ctx.mic;
+    if (m !== null && m.w1 === w1 && m.w2 === w2 && m.w3 === w3 && m.len === len && samePrefix(m.msg, msg, len)) return m.tag;
+    cmacInto(ctx, true, 0x49000000, w1, w2, w3, msg, 0, len);
+    const tag = ctx.tmp[0]! >>> 0;
+    if (m === null || m.msg.length < len) m = ctx.mic = { w1, w2, w3, len, msg: new Uint8Array(Math.max(32, len)), tag };
+    m.w1 = w1;
+    m.w2 = w2;
+    m.w3 = w3;
+    m.len = len;
+    m.tag = tag;
+    for (let i = 0; i < len; i++) m.msg[i] = msg[i]!;
+    return tag;
   };
   const mic4 = (w: number): Uint8Array => Uint8Array.of(w >>> 24, (w >>> 16) & 0xff, (w >>> 8) & 0xff, w & 0xff);
   return {
@@ -376,18 +334,19 @@ export function createLoRaCrypto(opts: CryptoOptions = {}): LoRaCrypto {
     },
     cryptFrmPayload(key, dir, devAddr, fCnt32, data, dst, dstOff = 0) {
       const ctx = keys.get(key);
-      const t = ctx.tmp;
-      const out = dst ?? new Uint8Array(data.length);
+      const n = data.length;
+      const out = dst ?? new Uint8Array(n);
       const base = dst ? dstOff : 0;
-      if (base + data.length > out.length) throw new RangeError('destination too small');
-      const w1 = blockW1(dir, devAddr);
-      const w2 = blockW2(devAddr, fCnt32);
-      const w3 = blockW3(fCnt32, 0);
-      for (let o = 0, i = 1; o < data.length; o += 16, i++) {
-        ctx.aes.encrypt4(0x01000000, w1, w2, w3 | i, t);
-        const end = Math.min(16, data.length - o);
-        for (let j = 0; j < end; j++) out[base + o + j] = data[o + j]! ^ ((t[j >> 2]! >>> (24 - 8 * (j & 3))) & 0xff);
-      }
+      if (base + n > out.length) throw new RangeError('destination too small');
+      const ks = keystream(ctx, blockW1(dir, devAddr), blockW2(devAddr, fCnt32), blockW3(fCnt32, 0), (n + 15) >> 4);
+      for (let j = 0; j < n; j++) out[base + j] = data[j]! ^ ks[j]!;
+      return out;
+    },
+    cryptFrmPayloadFrom(key, dir, devAddr, fCnt32, src, srcOff, len) {
+      if (srcOff < 0 || len < 0 || srcOff + len > src.length) throw new RangeError('source range outside the array');
+      const ks = keystream(keys.get(key), blockW1(dir, devAddr), blockW2(devAddr, fCnt32), blockW3(fCnt32, 0), (len + 15) >> 4);
+      const out = new Uint8Array(len);
+      for (let j = 0; j < len; j++) out[j] = src[srcOff + j]! ^ ks[j]!;
       return out;
     },
     dataMic(nwkSKey, dir, devAddr, fCnt32, msg, len) {

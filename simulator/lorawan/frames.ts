@@ -6,7 +6,10 @@
 // little-endian. Frame counters are 32-bit: the low 16 bits travel in FCnt, the
 // upper 16 enter the MIC and the encryption blocks (lora-packet's FCntMSBytes).
 // Parsers never throw.
+import { bytesToHex, emptyBytes, hexToBytes } from './bytes.ts';
 import { loraCrypto as C, type Dir } from './crypto.ts';
+
+export { bytesToHex, emptyBytes, hexToBytes };
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -24,36 +27,8 @@ export const MType = {
 
 // ---------- small byte helpers ----------
 
-/** Value of each hex digit's char code (0-9, a-f, A-F), -1 for anything else. */
-const HEX_VALUE = new Int8Array(128).fill(-1);
-for (let i = 0; i < 16; i++) {
-  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
-  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
-}
-/** Upper-case hex text of every byte value. */
-const HEX_PAIR: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase());
-
-/** The bytes of an even-length hex string (either case); null for anything else. */
-export function hexToBytes(hex: string): Uint8Array | null {
-  if (hex.length % 2 !== 0) return null;
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) {
-    const a = hex.charCodeAt(2 * i);
-    const b = hex.charCodeAt(2 * i + 1);
-    const hi = a < 128 ? HEX_VALUE[a]! : -1;
-    const lo = b < 128 ? HEX_VALUE[b]! : -1;
-    if (hi < 0 || lo < 0) return null;
-    out[i] = (hi << 4) | lo;
-  }
-  return out;
-}
-
-/** Upper-case hex text of the bytes. */
-export function bytesToHex(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += HEX_PAIR[b[i]!]!;
-  return s;
-}
+/** `b.slice(start, end)` for start <= end, without the slow empty case. */
+const copyRange = (b: Uint8Array, start: number, end: number): Uint8Array => (end > start ? b.slice(start, end) : emptyBytes());
 
 const isKey = (k: Uint8Array): boolean => k instanceof Uint8Array && k.length === 16;
 const checkKey = (k: Uint8Array, name: string): string | null => (isKey(k) ? null : `${name} must be 16 bytes`);
@@ -205,10 +180,10 @@ const dirOf = (mType: number): Dir => (isUplink(mType) ? 0 : 1);
 
 /** Builds, encrypts (AppSKey, or NwkSKey on port 0) and signs (NwkSKey, 32-bit FCnt) a data frame. */
 export function buildDataFrame(f: DataFrame, keys: SessionKeys): Uint8Array {
-  const fOpts = f.fOpts ?? new Uint8Array(0);
+  const fOpts = f.fOpts ?? emptyBytes();
   if (fOpts.length > 15) throw new RangeError('FOpts longer than 15 bytes');
   if (f.fPort === 0 && fOpts.length > 0) throw new RangeError('FOpts must be empty when FPort is 0');
-  const payload = f.payload ?? new Uint8Array(0);
+  const payload = f.payload ?? emptyBytes();
   if (f.fPort === undefined && payload.length > 0) throw new RangeError('a payload needs an FPort');
   if (f.fPort !== undefined && !(f.fPort >= 0 && f.fPort <= 255)) throw new RangeError('FPort must be 0..255');
   const hasPort = f.fPort !== undefined;
@@ -253,33 +228,72 @@ export interface DataHeader {
   mic: Uint8Array;
 }
 
-/** Parses the clear parts of a data frame (no keys needed). */
-export function parseDataHeader(phy: Uint8Array): Result<DataHeader> {
-  if (phy.length < 12) return fail(`data frame too short (${phy.length} bytes)`);
+/**
+ * Where the parts of a data frame lie in the PHYPayload, read in place (no copies):
+ * parseDataHeader's checks and fields, for callers that only read the frame (the
+ * network server) and for parseDataHeader itself.
+ */
+export interface DataLayout {
+  mType: 2 | 3 | 4 | 5;
+  devAddr: number;
+  fCnt16: number;
+  fCtrl: number;
+  /** FOpts is phy[8, 8 + fOptsLen). */
+  fOptsLen: number;
+  /** FPort, or -1 when the frame has none. */
+  fPort: number;
+  /** FRMPayload is phy[payloadAt, micAt) (empty without an FPort); the MIC is the 4 bytes at micAt. */
+  payloadAt: number;
+  micAt: number;
+}
+
+/** The layout of a data frame, or why it is not a well-formed one (parseDataHeader's error). */
+export function scanDataHeader(phy: Uint8Array): DataLayout | string {
+  if (phy.length < 12) return `data frame too short (${phy.length} bytes)`;
   const mType = phy[0]! >> 5;
-  if (mType < 2 || mType > 5) return fail(`not a data frame (MType ${mType})`);
-  if ((phy[0]! & 0x03) !== 0) return fail('unsupported LoRaWAN major version');
+  if (mType < 2 || mType > 5) return `not a data frame (MType ${mType})`;
+  if ((phy[0]! & 0x03) !== 0) return 'unsupported LoRaWAN major version';
   const fCtrl = phy[5]!;
   const fOptsLen = fCtrl & 0x0f;
-  const macEnd = phy.length - 4;
-  if (8 + fOptsLen > macEnd) return fail('FOpts length exceeds frame');
-  const hasPort = 8 + fOptsLen < macEnd;
-  const fPort = hasPort ? phy[8 + fOptsLen]! : undefined;
-  if (fPort === 0 && fOptsLen > 0) return fail('FOpts present with FPort 0');
-  const down = mType === MType.UnconfirmedDown || mType === MType.ConfirmedDown;
-  return ok({
+  const micAt = phy.length - 4;
+  if (8 + fOptsLen > micAt) return 'FOpts length exceeds frame';
+  const hasPort = 8 + fOptsLen < micAt;
+  const fPort = hasPort ? phy[8 + fOptsLen]! : -1;
+  if (fPort === 0 && fOptsLen > 0) return 'FOpts present with FPort 0';
+  return {
     mType: mType as 2 | 3 | 4 | 5,
     devAddr: ((phy[4]! << 24) | (phy[3]! << 16) | (phy[2]! << 8) | phy[1]!) >>> 0,
     fCnt16: phy[6]! | (phy[7]! << 8),
-    adr: (fCtrl & 0x80) !== 0,
-    adrAckReq: !down && (fCtrl & 0x40) !== 0,
-    ack: (fCtrl & 0x20) !== 0,
-    fPending: down && (fCtrl & 0x10) !== 0,
-    fOpts: phy.slice(8, 8 + fOptsLen),
-    ...(fPort !== undefined ? { fPort } : {}),
-    frmPayload: hasPort ? phy.slice(9 + fOptsLen, macEnd) : new Uint8Array(0),
-    mic: phy.slice(macEnd),
-  });
+    fCtrl,
+    fOptsLen,
+    fPort,
+    payloadAt: hasPort ? 9 + fOptsLen : micAt,
+    micAt,
+  };
+}
+
+/** The FOpts bytes of a scanned frame (a copy). */
+export const fOptsOf = (phy: Uint8Array, l: DataLayout): Uint8Array => copyRange(phy, 8, 8 + l.fOptsLen);
+
+/** Parses the clear parts of a data frame (no keys needed). */
+export function parseDataHeader(phy: Uint8Array): Result<DataHeader> {
+  const l = scanDataHeader(phy);
+  if (typeof l === 'string') return fail(l);
+  const { mType, devAddr, fCnt16, fCtrl, fPort } = l;
+  const down = mType === MType.UnconfirmedDown || mType === MType.ConfirmedDown;
+  const adr = (fCtrl & 0x80) !== 0;
+  const adrAckReq = !down && (fCtrl & 0x40) !== 0;
+  const ack = (fCtrl & 0x20) !== 0;
+  const fPending = down && (fCtrl & 0x10) !== 0;
+  const fOpts = fOptsOf(phy, l);
+  const frmPayload = copyRange(phy, l.payloadAt, l.micAt);
+  const mic = phy.slice(l.micAt);
+  // two literals instead of a conditional spread (no temporary object): the same keys in the same order
+  return ok(
+    fPort >= 0
+      ? { mType, devAddr, fCnt16, adr, adrAckReq, ack, fPending, fOpts, fPort, frmPayload, mic }
+      : { mType, devAddr, fCnt16, adr, adrAckReq, ack, fPending, fOpts, frmPayload, mic },
+  );
 }
 
 export function verifyDataMic(phy: Uint8Array, nwkSKey: Uint8Array, fCnt32: number): boolean {
@@ -309,25 +323,35 @@ export function openDataFrame(phy: Uint8Array, keys: SessionKeys, fCnt32: number
  */
 export function decryptDataFrame(v: DataHeader, keys: SessionKeys, fCnt32: number): Result<DataFrame> {
   if ((fCnt32 & 0xffff) !== v.fCnt16) return fail('32-bit FCnt does not match the frame');
-  let payload: Uint8Array = new Uint8Array(0);
-  if (v.frmPayload.length > 0) {
-    const key = v.fPort === 0 ? keys.nwkSKey : keys.appSKey;
-    const keyErr = checkKey(key, v.fPort === 0 ? 'NwkSKey' : 'AppSKey');
-    if (keyErr) return fail(`cannot decrypt: ${keyErr}`);
-    payload = C.cryptFrmPayload(key, dirOf(v.mType), v.devAddr, fCnt32 >>> 0, v.frmPayload);
-  }
-  return ok({
-    mType: v.mType,
-    devAddr: v.devAddr,
-    fCnt: fCnt32 >>> 0,
-    adr: v.adr,
-    adrAckReq: v.adrAckReq,
-    ack: v.ack,
-    fPending: v.fPending,
-    fOpts: v.fOpts,
-    ...(v.fPort !== undefined ? { fPort: v.fPort } : {}),
-    payload,
-  });
+  const src = v.frmPayload;
+  const payload = decryptPayload(v.mType, v.devAddr, v.fPort === 0, keys, fCnt32, src, 0, src.length);
+  if (typeof payload === 'string') return fail(payload);
+  const { mType, devAddr, adr, adrAckReq, ack, fPending, fOpts, fPort } = v;
+  const fCnt = fCnt32 >>> 0;
+  // two literals instead of a conditional spread: the same keys in the same order
+  return ok(
+    fPort !== undefined
+      ? { mType, devAddr, fCnt, adr, adrAckReq, ack, fPending, fOpts, fPort, payload }
+      : { mType, devAddr, fCnt, adr, adrAckReq, ack, fPending, fOpts, payload },
+  );
+}
+
+/**
+ * The network's decryptDataFrame for a frame it scanned (scanDataHeader) and whose MIC it
+ * verified with this 32-bit FCnt: the plaintext FRMPayload (a new array) or the error.
+ */
+export function decryptScanned(phy: Uint8Array, l: DataLayout, keys: SessionKeys, fCnt32: number): Uint8Array | string {
+  if ((fCnt32 & 0xffff) !== l.fCnt16) return '32-bit FCnt does not match the frame';
+  return decryptPayload(l.mType, l.devAddr, l.fPort === 0, keys, fCnt32, phy, l.payloadAt, l.micAt - l.payloadAt);
+}
+
+/** FRMPayload decryption (AppSKey, NwkSKey on port 0) of src[off, off+len) into a new array, or the error. */
+function decryptPayload(mType: number, devAddr: number, port0: boolean, keys: SessionKeys, fCnt32: number, src: Uint8Array, off: number, len: number): Uint8Array | string {
+  if (len === 0) return emptyBytes();
+  const key = port0 ? keys.nwkSKey : keys.appSKey;
+  const keyErr = checkKey(key, port0 ? 'NwkSKey' : 'AppSKey');
+  if (keyErr) return `cannot decrypt: ${keyErr}`;
+  return C.cryptFrmPayloadFrom(key, dirOf(mType), devAddr, fCnt32 >>> 0, src, off, len);
 }
 
 /**

@@ -3,13 +3,13 @@
 // DutyCycle), decode, and answer in RX1/RX2 with ACK, MAC answers and queued data.
 import {
   buildDataFrame,
-  decryptDataFrame,
-  parseDataHeader,
+  decryptScanned,
+  fOptsOf,
+  scanDataHeader,
   reconstructFCnt,
   verifyDataMic,
   isUplink,
   MType,
-  type DataHeader,
 } from '../lorawan/frames.ts';
 import {
   CID,
@@ -37,14 +37,14 @@ function pastFCnt(fCnt16: number, last: number): number {
   return v;
 }
 
-function identify(ctx: Ctx, phy: Uint8Array, h: DataHeader): Match | { reason: 'mic' | 'replay' | 'fcnt-gap' } {
+function identify(ctx: Ctx, phy: Uint8Array, fCnt16: number, devs: readonly DeviceState[]): Match | { reason: 'mic' | 'replay' | 'fcnt-gap' } {
   let reason: 'mic' | 'replay' | 'fcnt-gap' = 'mic';
-  for (const dev of ctx.byAddr.get(h.devAddr) ?? []) {
+  for (const dev of devs) {
     const s = dev.session!;
-    const f = reconstructFCnt(h.fCnt16, s.lastFCntUp, ctx.opts.maxFCntGap);
+    const f = reconstructFCnt(fCnt16, s.lastFCntUp, ctx.opts.maxFCntGap);
     if (f !== null && verifyDataMic(phy, s.keys.nwkSKey, f)) return { dev, fCnt: f };
     if (f === null && s.lastFCntUp !== undefined) {
-      const old = pastFCnt(h.fCnt16, s.lastFCntUp);
+      const old = pastFCnt(fCnt16, s.lastFCntUp);
       if (old >= 0 && verifyDataMic(phy, s.keys.nwkSKey, old)) return { reason: 'replay' };
       reason = 'fcnt-gap';
     }
@@ -53,27 +53,29 @@ function identify(ctx: Ctx, phy: Uint8Array, h: DataHeader): Match | { reason: '
 }
 
 export function handleData(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResult {
-  const h = parseDataHeader(phy);
-  if (!h.ok) {
+  // The frame is read in place (scanDataHeader: offsets, no copies of its parts).
+  const h = scanDataHeader(phy);
+  if (typeof h === 'string') {
     ctx.stats.malformed++;
-    return { accepted: false, kind: 'data', reason: 'malformed', detail: h.error };
+    return { accepted: false, kind: 'data', reason: 'malformed', detail: h };
   }
-  if (!isUplink(h.value.mType)) return { accepted: false, kind: 'data', reason: 'not-uplink', detail: 'downlink frame received' };
-  if (!ctx.byAddr.has(h.value.devAddr)) {
+  if (!isUplink(h.mType)) return { accepted: false, kind: 'data', reason: 'not-uplink', detail: 'downlink frame received' };
+  const devs = ctx.byAddr.get(h.devAddr);
+  if (devs === undefined) {
     ctx.stats.unknownDevices++;
-    return { accepted: false, kind: 'data', devAddr: h.value.devAddr, reason: 'unknown-device', detail: 'no session with this DevAddr' };
+    return { accepted: false, kind: 'data', devAddr: h.devAddr, reason: 'unknown-device', detail: 'no session with this DevAddr' };
   }
-  const m = identify(ctx, phy, h.value);
+  const m = identify(ctx, phy, h.fCnt16, devs);
   if (!('dev' in m)) {
     if (m.reason === 'mic') ctx.stats.micFailures++;
     else if (m.reason === 'replay') ctx.stats.replays++;
     else ctx.stats.fCntGaps++;
     const detail = m.reason === 'mic' ? 'MIC mismatch' : m.reason === 'replay' ? 'frame counter already used' : 'frame counter jump too large';
-    return { accepted: false, kind: 'data', devAddr: h.value.devAddr, reason: m.reason, detail };
+    return { accepted: false, kind: 'data', devAddr: h.devAddr, reason: m.reason, detail };
   }
   const dev = m.dev;
   const s = dev.session!;
-  const confirmed = h.value.mType === MType.ConfirmedUp;
+  const confirmed = h.mType === MType.ConfirmedUp;
   const gateways = meta.gateways.slice();
   const best = bestGateway(gateways);
   const base: ReceiveResult = {
@@ -84,8 +86,8 @@ export function handleData(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResu
     fCnt: m.fCnt,
     confirmed,
     gateways,
-    ...(best ? { bestGateway: best } : {}),
   };
+  if (best) base.bestGateway = best; // the last key, as the conditional spread placed it
 
   if (s.lastFCntUp === m.fCnt) {
     ctx.stats.retransmissions++;
@@ -95,12 +97,11 @@ export function handleData(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResu
   }
 
   // identify() verified the MIC with this counter: decrypt without checking it again
-  const opened = decryptDataFrame(h.value, s.keys, m.fCnt);
-  if (!opened.ok) {
+  const payload = decryptScanned(phy, h, s.keys, m.fCnt);
+  if (typeof payload === 'string') {
     ctx.stats.malformed++;
-    return { accepted: false, kind: 'data', devEui: dev.devEui, reason: 'malformed', detail: opened.error };
+    return { accepted: false, kind: 'data', devEui: dev.devEui, reason: 'malformed', detail: payload };
   }
-  const f = opened.value;
   s.lastFCntUp = m.fCnt;
   ctx.stats.uplinks++;
   if (best) {
@@ -108,10 +109,10 @@ export function handleData(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResu
     if (dev.snrHistory.length > ctx.adr.historyLength) dev.snrHistory.shift();
   }
 
-  const macBytes = f.fPort === 0 ? f.payload! : f.fOpts!;
+  const macBytes = h.fPort === 0 ? payload : fOptsOf(phy, h);
   const mac = parseMacCommands(macBytes, 'up');
   const answers = macAnswers(ctx, dev, mac.commands, meta, gateways);
-  if (f.adr && ctx.adr.enabled) {
+  if ((h.fCtrl & 0x80) !== 0 && ctx.adr.enabled) {
     const adr = adrStep(ctx, dev, meta.dr);
     if (adr) answers.push(adr);
   }
@@ -119,12 +120,12 @@ export function handleData(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResu
   // base is not returned anywhere else: complete it in place (same keys, same order as a copy)
   const result = base;
   result.macCommands = mac.commands.map((c) => c.name);
-  if (f.fPort !== undefined) result.fPort = f.fPort;
-  if (f.fPort !== undefined && f.fPort > 0) {
-    result.payload = f.payload!;
+  if (h.fPort >= 0) result.fPort = h.fPort;
+  if (h.fPort > 0) {
+    result.payload = payload;
     if (ctx.opts.decode) {
       try {
-        result.decoded = ctx.opts.decode(f.fPort, f.payload!);
+        result.decoded = ctx.opts.decode(h.fPort, payload);
       } catch (e) {
         result.decodeError = e instanceof Error ? e.message : String(e);
       }

@@ -26,7 +26,17 @@ const key16 = (hex: string, what: string, devEui: string): Uint8Array => {
   return k;
 };
 
+/**
+ * The de-duplication key: the frame's bytes as a string of one char per byte. Exact
+ * like their hex text, and about 3x cheaper to build and hash (no rope of 2-char pieces).
+ * A frame too long to pass as arguments (no real one is) keys by its hex text instead:
+ * at over 2,048 chars it can never equal a short frame's key.
+ */
+const frameKey = (phy: Uint8Array): string =>
+  phy.length <= 1024 ? String.fromCharCode.apply(null, phy as unknown as number[]) : bytesToHex(phy);
+
 interface Seen {
+  key: string;
   atMs: number;
   result: ReceiveResult;
 }
@@ -113,9 +123,9 @@ export function createNetworkServer(options: NetworkServerOptions): NetworkServe
   };
 
   const dedup = (key: string, meta: RxMeta): ReceiveResult | null => {
-    for (const [k, s] of seen) {
+    for (const s of seen.values()) {
       if (meta.timeMs - s.atMs <= ctx.opts.dedupWindowMs) break;
-      seen.delete(k);
+      seen.delete(s.key);
     }
     const prev = seen.get(key);
     if (!prev || meta.timeMs - prev.atMs > ctx.opts.dedupWindowMs) return null;
@@ -144,7 +154,7 @@ export function createNetworkServer(options: NetworkServerOptions): NetworkServe
         stats.malformed++;
         return { accepted: false, reason: 'malformed', detail: 'empty frame' };
       }
-      const key = bytesToHex(phy);
+      const key = frameKey(phy);
       const dup = dedup(key, meta);
       if (dup) return dup;
       const mType = phy[0]! >> 5;
@@ -154,8 +164,8 @@ export function createNetworkServer(options: NetworkServerOptions): NetworkServe
           : mType >= MType.UnconfirmedUp && mType <= MType.ConfirmedDown
             ? handleData(ctx, phy, meta)
             : (stats.malformed++, { accepted: false, reason: 'malformed' as const, detail: `unsupported MType ${mType}` });
-      seen.delete(key);
-      seen.set(key, { atMs: meta.timeMs, result });
+      seen.delete(key); // a frame seen before the window: the new record goes to the end
+      seen.set(key, { key, atMs: meta.timeMs, result });
       if (result.accepted && ctx.opts.onUplink) ctx.opts.onUplink(result);
       return result;
     },
