@@ -341,6 +341,7 @@ export function createRak3172(clock: Clock, peer: SerialPeer, opts: ModemEmulato
   boot();
 
   return {
+    log: txLog,
     get txLog() {
       return txLog.entries();
     },

@@ -243,6 +243,7 @@ export function createRn2483(clock: Clock, peer: SerialPeer, opts: Rn2483Options
   boot();
 
   return {
+    log: txLog,
     get txLog() {
       return txLog.entries();
     },

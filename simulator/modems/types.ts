@@ -171,6 +171,25 @@ export class TxLog {
   readonly data: number[] = [];
   private readonly built: TxLogEntry[] = [];
 
+  /** Transmissions logged. */
+  count(): number {
+    return this.data.length / TX_FIELDS;
+  }
+  /** Start time (virtual ms) of transmission k. */
+  timeMs(k: number): number {
+    return this.data[k * TX_FIELDS]!;
+  }
+  /** DevNonce of a join, FCnt of a data frame (transmission k). */
+  counter(k: number): number {
+    return this.data[k * TX_FIELDS + 8]!;
+  }
+  isJoin(k: number): boolean {
+    return this.data[k * TX_FIELDS + 7] === 0;
+  }
+  retry(k: number): number {
+    return this.data[k * TX_FIELDS + 9]!;
+  }
+
   entries(): TxLogEntry[] {
     const out = this.built;
     const b = this.data;
@@ -300,6 +319,8 @@ export function modemState(
 
 export interface ModemEmulator {
   readonly txLog: TxLogEntry[];
+  /** The same log, read field by field without building an object per transmission. */
+  readonly log: TxLog;
   inject(kind: FaultKind): void;
   /** Pulses the reset pin: reboots (banner), clears a hang. */
   hardwareReset(): void;

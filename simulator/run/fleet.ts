@@ -192,14 +192,14 @@ function completeRecords(txs: TxRecord[], nodes: NodeOutcome[]): void {
   }
   for (const n of nodes) {
     const mine = byNode.get(n.node.id) ?? [];
-    const log = n.sim.modem.txLog;
-    if (log.length !== mine.length) throw new Error(`node ${n.node.id}: modem logged ${log.length} transmissions, the air saw ${mine.length}`);
-    for (let i = 0; i < log.length; i++) {
-      const e = log[i];
-      if (Math.abs(e.timeMs - mine[i].startMs) > 1e-6) throw new Error(`node ${n.node.id}: transmission ${i} logged at ${e.timeMs}, on air at ${mine[i].startMs}`);
-      if (e.fCnt !== undefined) mine[i].fCnt = e.fCnt;
-      if (e.devNonce !== undefined) mine[i].devNonce = e.devNonce;
-      mine[i].retry = e.retry;
+    const log = n.sim.modem.log;
+    if (log.count() !== mine.length) throw new Error(`node ${n.node.id}: modem logged ${log.count()} transmissions, the air saw ${mine.length}`);
+    for (let i = 0; i < mine.length; i++) {
+      const t = mine[i]!;
+      if (Math.abs(log.timeMs(i) - t.startMs) > 1e-6) throw new Error(`node ${n.node.id}: transmission ${i} logged at ${log.timeMs(i)}, on air at ${t.startMs}`);
+      if (log.isJoin(i)) t.devNonce = log.counter(i);
+      else t.fCnt = log.counter(i);
+      t.retry = log.retry(i);
     }
   }
 }
