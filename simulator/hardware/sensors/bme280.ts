@@ -38,14 +38,24 @@ export function bme280DoubleT(adcT: number, c: Bme280Calibration): { tFine: numb
   return { tFine: Math.trunc(v), t: v / 5120 };
 }
 
-/** Datasheet §8.1, double precision: pressure in Pa. */
-export function bme280DoubleP(adcP: number, tFine: number, c: Bme280Calibration): number {
+/** var1 and var2 of the datasheet's double-precision pressure formula (§8.1), which depend on t_fine only. */
+const pTerms = new Float64Array(2);
+function pressureTerms(tFine: number, c: Bme280Calibration): Float64Array {
   let var1 = tFine / 2 - 64000;
   let var2 = (var1 * var1 * c.P6) / 32768;
   var2 = var2 + var1 * c.P5 * 2;
   var2 = var2 / 4 + c.P4 * 65536;
   var1 = ((c.P3 * var1 * var1) / 524288 + c.P2 * var1) / 524288;
-  var1 = (1 + var1 / 32768) * c.P1;
+  pTerms[0] = (1 + var1 / 32768) * c.P1;
+  pTerms[1] = var2;
+  return pTerms;
+}
+
+/** Datasheet §8.1, double precision: pressure in Pa. */
+export function bme280DoubleP(adcP: number, tFine: number, c: Bme280Calibration): number {
+  const terms = pressureTerms(tFine, c);
+  let var1 = terms[0]!;
+  let var2 = terms[1]!;
   if (var1 === 0) return 0;
   let p = 1048576 - adcP;
   p = ((p - var2 / 4096) * 6250) / var1;
@@ -126,12 +136,9 @@ export function guessAdcT(degC: number, c: Bme280Calibration): number {
 
 export function guessAdcP(pa: number, tFine: number, c: Bme280Calibration): number {
   // the same var1/var2 as bme280DoubleP, then p = p0 + (P9 p0^2 / 2^31 + P8 p0 / 32768 + P7) / 16 solved for p0
-  let var1 = tFine / 2 - 64000;
-  let var2 = (var1 * var1 * c.P6) / 32768;
-  var2 = var2 + var1 * c.P5 * 2;
-  var2 = var2 / 4 + c.P4 * 65536;
-  var1 = ((c.P3 * var1 * var1) / 524288 + c.P2 * var1) / 524288;
-  var1 = (1 + var1 / 32768) * c.P1;
+  const terms = pressureTerms(tFine, c);
+  const var1 = terms[0]!;
+  const var2 = terms[1]!;
   const b = 1 + c.P8 / 524288;
   const p0 = nearRoot(c.P9 / 34359738368 / b, (pa - c.P7 / 16) / b);
   return 1048576 - var2 / 4096 - (p0 * var1) / 6250;
