@@ -9,10 +9,12 @@ export const BATCH_MAX = 32;
 /** Ages and gaps are whole seconds, saturating at 16 bits (about 18 h). */
 const AGE_MAX = 65535;
 
-function toBytes(w: BitWriter): Uint8Array {
-  var out = new Uint8Array(w.b.length);
-  for (var i = 0; i < w.b.length; i++) out[i] = w.b[i];
-  if (w.s && out.length > 0) out[0] |= 128;
+/** The written bytes (saturation flag set in the first bit), after `pre` zero bytes left for the caller. */
+function toBytes(w: BitWriter, pre: number): Uint8Array {
+  var n = w.b.length;
+  var out = new Uint8Array(pre + n);
+  for (var i = 0; i < n; i++) out[pre + i] = w.b[i];
+  if (w.s && n > 0) out[pre] |= 128;
   return out;
 }
 
@@ -23,15 +25,23 @@ export function findUplink(ups: CUplink[], port: number): CUplink | undefined {
 }
 
 /**
+ * encodeUplink's payload placed after `pre` zero bytes the caller fills (the device's queue
+ * stores a sample as [time][payload]: one array instead of a payload copied into a second).
+ */
+export function encodeUplinkAfter(p: CUplink, readings: Readings, pre: number): Uint8Array {
+  var w = newWriter();
+  bwPut(w, 0, 1);
+  for (var i = 0; i < p.f.length; i++) putField(w, p.f[i], readings ? readings[p.f[i].n] : undefined);
+  return toBytes(w, pre);
+}
+
+/**
  * Encodes one reading: a saturation flag bit, then every field in schema order.
  * Never throws: missing or malformed readings are encoded as missing, out-of-range
  * numbers saturate (and set the flag bit).
  */
 export function encodeUplink(p: CUplink, readings: Readings): Uint8Array {
-  var w = newWriter();
-  bwPut(w, 0, 1);
-  for (var i = 0; i < p.f.length; i++) putField(w, p.f[i], readings ? readings[p.f[i].n] : undefined);
-  return toBytes(w);
+  return encodeUplinkAfter(p, readings, 0);
 }
 
 function wholeSeconds(s: unknown): number {
@@ -78,7 +88,7 @@ export function encodeBatch(p: CUplink, samples: Readings[], ages: number[]): Ui
   var start = samples.length > BATCH_MAX ? samples.length - BATCH_MAX : 0;
   var n = samples.length - start;
   var w = newWriter();
-  if (n === 0) return toBytes(w);
+  if (n === 0) return toBytes(w, 0);
   bwPut(w, 0, 1);
   bwPut(w, n - 1, 5);
   bwPut(w, wholeSeconds(ages[start + n - 1]), 16);
@@ -123,5 +133,5 @@ export function encodeBatch(p: CUplink, samples: Readings[], ages: number[]): Ui
       for (var l = 0; l < lists.length; l++) for (var x = 0; x < lists[l].length; x++) bwPut(w, lists[l][x], 8);
     } else putCodes(w, f, codes);
   }
-  return toBytes(w);
+  return toBytes(w, 0);
 }

@@ -14,7 +14,7 @@ import { createFairUseBudget } from '../lorawan/fairuse.ts';
 import { channelFrequency, drTimeOnAir, maxAppPayload } from '../lorawan/region.ts';
 import { phyPayloadBytes } from '../lorawan/airtime.ts';
 import { createPersist, MODE_ABP, MODE_OTAA, type Persist, type PersistConfig } from './persist.ts';
-import { packSample, unpackSample, type Sample } from './samples.ts';
+import { packSample, samplePayload, sampleValid, unpackSample, type Sample } from './samples.ts';
 import { createJoiner } from './join.ts';
 import { applyDownlink } from './downlink.ts';
 import type { AppDefinition, ModemFactory, NodeStats, SensorPins } from './types.ts';
@@ -116,13 +116,15 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
   function rest(): void {
     const ms = st.nextSampleAt - hal.now() - 1000;
     persist.beforeSleep(ms);
-    if (ms > 5000 && st.uplinkTimer < 0)
-      modem.sleep(ms, () => {
-        modem.close();
-        // nothing to hear from the modem now: the board may deep-sleep until its next timer
-        hal.sleep(true);
-      });
+    if (ms > 5000 && st.uplinkTimer < 0) modem.sleep(ms, asleep);
     else modem.close();
+  }
+
+  /** The modem is asleep: close the UART. (Callbacks that need no per-call state are made once, not per call.) */
+  function asleep(): void {
+    modem.close();
+    // nothing to hear from the modem now: the board may deep-sleep until its next timer
+    hal.sleep(true);
   }
 
   function sample(): void {
@@ -133,20 +135,22 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
       st.sending = false;
       resetModem();
     }
-    sensors.read((r: Readings) => {
-      stats.samples++;
-      // an alarm is a threshold crossing: it jumps the queue once, not on every sample above
-      const a = app.alarm ? app.alarm(r, config().thresholds) : false;
-      if (a && !st.alarmed) {
-        st.urgent = true;
-        stats.alarms++;
-      }
-      st.alarmed = a;
-      const packed = packSample(up, hal.now() / 1000, r);
-      if (st.urgent && !st.alarmSample) st.alarmSample = packed;
-      else queueSample(packed);
-      plan();
-    });
+    sensors.read(readings);
+  }
+
+  function readings(r: Readings): void {
+    stats.samples++;
+    // an alarm is a threshold crossing: it jumps the queue once, not on every sample above
+    const a = app.alarm ? app.alarm(r, config().thresholds) : false;
+    if (a && !st.alarmed) {
+      st.urgent = true;
+      stats.alarms++;
+    }
+    st.alarmed = a;
+    const packed = packSample(up, hal.now() / 1000, r);
+    if (st.urgent && !st.alarmSample) st.alarmSample = packed;
+    else queueSample(packed);
+    plan();
   }
 
   function queueSample(packed: Uint8Array): void {
@@ -167,13 +171,24 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
     if (st.alarmSample) {
       // a packed sample is [time][its own single-reading payload]: that payload goes as it is
       // (re-encoding the unpacked values would lose its saturation flag)
-      if (unpackSample(up, st.alarmSample)) return { bytes: st.alarmSample.subarray(4), count: 0, port: up.port };
+      if (sampleValid(up, st.alarmSample)) return { bytes: samplePayload(st.alarmSample), count: 0, port: up.port };
       st.alarmSample = null;
     }
     const limit = maxAppPayload(region, dr(), 0, region.defaultUplinkDwell);
     const queued = persist.queueLength();
     let n = queued < st.maxBatch ? queued : st.maxBatch;
     if (up.bport === 0 && n > 1) n = 1;
+    if (n === 1) {
+      // one sample (the usual case): it goes as the payload it was packed as, so it is only
+      // checked, not unpacked, and not copied out of the queue whole (nothing here writes to it)
+      const one = persist.queueOldest()!;
+      if (!sampleValid(up, one)) {
+        persist.queueDrop(1);
+        return null;
+      }
+      const b = samplePayload(one);
+      return b.length <= limit ? { bytes: b, count: 1, port: up.port } : null;
+    }
     const packed = persist.queuePeek(n);
     const samples: Sample[] = [];
     for (let i = 0; i < packed.length; i++) {
@@ -187,7 +202,7 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
     }
     while (n > 0) {
       let bytes: Uint8Array;
-      if (n === 1) bytes = packed[0].subarray(4);
+      if (n === 1) bytes = samplePayload(packed[0]);
       else {
         const rs: Readings[] = [];
         const ages: number[] = [];

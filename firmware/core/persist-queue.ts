@@ -25,6 +25,8 @@ export interface SampleQueue {
   push(sample: Uint8Array | number[]): boolean;
   /** Copies of the oldest `n` samples (fewer if the queue is shorter). */
   peek(n: number): Uint8Array[];
+  /** The oldest sample itself, not a copy (the caller must not change it), or null when empty. */
+  oldest(): Uint8Array | null;
   /** Removes the oldest `n` samples (after they were sent); returns how many were removed. */
   drop(n: number): number;
   length(): number;
@@ -42,6 +44,8 @@ export interface SampleQueue {
 function toBytes(sample: Uint8Array | number[]): Uint8Array | null {
   if (sample === null || typeof sample !== 'object') return null;
   const n = sample.length;
+  // bytes of a Uint8Array are always integers 0..255: copy them whole (the node's own samples)
+  if (sample instanceof Uint8Array) return n < 1 || n > SAMPLE_MAX_BYTES ? null : new Uint8Array(sample);
   if (typeof n !== 'number' || n < 1 || n > SAMPLE_MAX_BYTES) return null;
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -82,7 +86,7 @@ export function createSampleQueue(slots: SlotPair, capacity: number, saveEvery: 
   function removeOldest(n: number): void {
     for (let i = 0; i < n; i++) {
       q.items[q.head] = empty;
-      q.head = (q.head + 1) % capacity;
+      q.head = q.head + 1 < capacity ? q.head + 1 : 0;
     }
     q.count -= n;
     q.firstId += n;
@@ -149,7 +153,8 @@ export function createSampleQueue(slots: SlotPair, capacity: number, saveEvery: 
         removeOldest(1);
         q.drops++;
       }
-      q.items[(q.head + q.count) % capacity] = bytes;
+      const i = q.head + q.count;
+      q.items[i < capacity ? i : i - capacity] = bytes;
       q.count++;
       if (atRisk() >= saveEvery) commit();
       return true;
@@ -158,6 +163,9 @@ export function createSampleQueue(slots: SlotPair, capacity: number, saveEvery: 
       const out: Uint8Array[] = [];
       for (let i = 0; i < n && i < q.count; i++) out.push(new Uint8Array(q.items[(q.head + i) % capacity]));
       return out;
+    },
+    oldest: function (): Uint8Array | null {
+      return q.count > 0 ? q.items[q.head] : null;
     },
     drop: function (n: number): number {
       let k = typeof n === 'number' && n > 0 ? Math.floor(n) : 0;

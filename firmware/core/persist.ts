@@ -107,6 +107,8 @@ export interface Persist {
   saveConfig(c: PersistConfig): boolean;
   queuePush(sample: Uint8Array | number[]): boolean;
   queuePeek(n: number): Uint8Array[];
+  /** The oldest queued sample itself, not a copy (read only: the queue keeps it), or null when empty. */
+  queueOldest(): Uint8Array | null;
   queueDrop(n: number): number;
   queueLength(): number;
   /** Commits the queue now if it differs from the committed image. False if that write failed. */
@@ -262,6 +264,10 @@ export function createPersist(hal: Pick<Hal, 'storage' | 'crc32' | 'log'>, opts:
     queuePeek: function (n: number): Uint8Array[] {
       ensure();
       return queue.peek(n);
+    },
+    queueOldest: function (): Uint8Array | null {
+      ensure();
+      return queue.oldest();
     },
     queueDrop: function (n: number): number {
       ensure();

@@ -33,31 +33,37 @@ export interface AirtimeWindow {
   size(): number;
 }
 
-/** A window of `windowMs` holding at most `capacity` (>= 2) records in preallocated typed arrays. */
+/** A window of `windowMs` holding at most `capacity` (>= 2) records in one preallocated typed array. */
 export function createAirtimeWindow(capacity: number, windowMs: number): AirtimeWindow {
   const cap = capacity < 2 ? 2 : Math.floor(capacity);
-  const ends = new Float64Array(cap);
-  const mass = new Float64Array(cap);
-  // time from the start of a block's earliest transmission to its end
-  const spans = new Float64Array(cap);
-  let head = 0; // index of the oldest record
+  // Record i lives at d[3i] (its end), d[3i + 1] (its airtime, "mass") and d[3i + 2] (its span:
+  // time from the start of the block's earliest transmission to its end). One interleaved array
+  // instead of three: a record sits in one cache line and a node's window is one object, which
+  // matters when thousands of nodes each touch theirs once per uplink.
+  // After the records: d[LAST] the end of the last recorded transmission, d[TOTAL] the airtime
+  // of all records, kept as they come and go (reset when empty; its rounding drift stays far
+  // below the margin `earliest` allows it). Fractional numbers kept in the array rather than
+  // in closure variables are stored in place (V8 boxes a closure's non-integer number anew
+  // on every assignment).
+  const cap3 = 3 * cap;
+  const LAST = cap3;
+  const TOTAL = cap3 + 1;
+  const d = new Float64Array(cap3 + 2);
+  d[LAST] = -Infinity;
+  let head = 0; // d-offset (3 x ring index) of the oldest record
   let count = 0;
-  let last = -Infinity;
-  // airtime of all records, kept as they come and go (reset when empty); its rounding drift
-  // stays far below the margin `earliest` allows it
-  let total = 0;
 
-  /** Ring index of the k-th oldest record (0 <= k < cap): a compare instead of a modulo. */
+  /** d-offset of the k-th oldest record (0 <= k < cap): a compare instead of a modulo. */
   function at(k: number): number {
-    const i = head + k;
-    return i < cap ? i : i - cap;
+    const i = head + 3 * k;
+    return i < cap3 ? i : i - cap3;
   }
 
   function dropOldest(): void {
-    total -= mass[head];
-    head = head + 1 < cap ? head + 1 : 0;
+    d[TOTAL] -= d[head + 1];
+    head = head + 3 < cap3 ? head + 3 : 0;
     count--;
-    if (count === 0) total = 0;
+    if (count === 0) d[TOTAL] = 0;
   }
 
   /**
@@ -71,8 +77,8 @@ export function createAirtimeWindow(capacity: number, windowMs: number): Airtime
     let span = Infinity;
     let a = head;
     for (let k = 0; k + 1 < count; k++) {
-      const b = a + 1 < cap ? a + 1 : 0;
-      const sp = ends[b] - ends[a] + spans[a];
+      const b = a + 3 < cap3 ? a + 3 : 0;
+      const sp = d[b] - d[a] + d[a + 2];
       if (sp < span) {
         span = sp;
         best = k;
@@ -81,19 +87,31 @@ export function createAirtimeWindow(capacity: number, windowMs: number): Airtime
     }
     const from = at(best);
     const into = at(best + 1);
-    mass[into] += mass[from];
-    spans[into] = span;
-    // the older records move up one place, over the merged one; the oldest slot is freed
-    let j = from;
-    for (let n = best; n > 0; n--) {
-      const p = j > 0 ? j - 1 : cap - 1;
-      ends[j] = ends[p];
-      mass[j] = mass[p];
-      spans[j] = spans[p];
-      j = p;
+    d[into + 1] += d[from + 1];
+    d[into + 2] = span;
+    // The merged-away slot is closed up by moving whichever side of it is shorter by one
+    // place (same order either way): the older records up (freeing the oldest slot), or the
+    // newer ones down (freeing the newest). Airtime moves, none is lost: total is unchanged.
+    if (best <= count - 2 - best) {
+      let j = from;
+      for (let n = best; n > 0; n--) {
+        const p = j > 0 ? j - 3 : cap3 - 3;
+        d[j] = d[p];
+        d[j + 1] = d[p + 1];
+        d[j + 2] = d[p + 2];
+        j = p;
+      }
+      head = head + 3 < cap3 ? head + 3 : 0;
+    } else {
+      let j = from;
+      for (let n = count - 1 - best; n > 0; n--) {
+        const p = j + 3 < cap3 ? j + 3 : 0;
+        d[j] = d[p];
+        d[j + 1] = d[p + 1];
+        d[j + 2] = d[p + 2];
+        j = p;
+      }
     }
-    // dropOldest without taking the moved airtime off the total (it lives on in `into`)
-    head = head + 1 < cap ? head + 1 : 0;
     count--;
   }
 
@@ -101,10 +119,10 @@ export function createAirtimeWindow(capacity: number, windowMs: number): Airtime
     let sum = 0;
     for (let k = count - 1; k >= 0; k--) {
       const i = at(k);
-      const e = ends[i];
+      const e = d[i];
       if (e <= from) break;
-      const s = e - mass[i];
-      sum += s >= from ? mass[i] : e - from;
+      const s = e - d[i + 1];
+      sum += s >= from ? d[i + 1] : e - from;
     }
     return sum;
   }
@@ -112,41 +130,44 @@ export function createAirtimeWindow(capacity: number, windowMs: number): Airtime
   return {
     record: function (tMs: number, airtimeMs: number): void {
       if (!(airtimeMs > 0) || !isFinite(tMs) || !isFinite(airtimeMs)) return;
+      const last = d[LAST];
       const start = tMs > last ? tMs : last;
       // blocks that ended a full window before this start can never count again
-      while (count > 0 && ends[head] <= start - windowMs) dropOldest();
+      while (count > 0 && d[head] <= start - windowMs) dropOldest();
       if (count === cap) mergeShortestPair();
       const i = at(count);
-      ends[i] = start + airtimeMs;
-      mass[i] = airtimeMs;
-      spans[i] = airtimeMs;
+      d[i] = start + airtimeMs;
+      d[i + 1] = airtimeMs;
+      d[i + 2] = airtimeMs;
       count++;
-      last = start + airtimeMs;
-      total += airtimeMs;
+      d[LAST] = start + airtimeMs;
+      d[TOTAL] += airtimeMs;
     },
     earliest: function (tMs: number, airtimeMs: number, budgetMs: number): number {
       if (!(airtimeMs >= 0) || !(airtimeMs <= budgetMs) || !isFinite(tMs)) return -1;
+      const last = d[LAST];
       let t = tMs > last ? tMs : last;
       const excess = budgetMs - airtimeMs;
       // everything recorded fits beside the new transmission (the usual case): no window binds.
       // The margin keeps this shortcut off where summation order could round the other way.
-      if (total * (1 + 1e-9) + 1e-9 < excess) return Math.ceil(t);
+      if (d[TOTAL] * (1 + 1e-9) + 1e-9 < excess) return Math.ceil(t);
       let newer = 0; // airtime of the records newer than k
       for (let k = count - 1; k >= 0; k--) {
         const i = at(k);
-        if (newer + mass[i] > excess) {
-          // used(L) = ends[i] - L + newer on this block; solve used(L) = excess
-          const need = ends[i] + newer - excess + windowMs - airtimeMs;
+        const m = d[i + 1];
+        if (newer + m > excess) {
+          // used(L) = end - L + newer on this block; solve used(L) = excess
+          const need = d[i] + newer - excess + windowMs - airtimeMs;
           if (need > t) t = need;
           break;
         }
-        newer += mass[i];
+        newer += m;
       }
       return Math.ceil(t);
     },
     usedSince: usedSince,
     lastEnd: function (): number {
-      return last;
+      return d[LAST];
     },
     size: function (): number {
       return count;

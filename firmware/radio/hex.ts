@@ -2,10 +2,15 @@
 
 /** Upper-case hex of `bytes` (what both modems accept). */
 export function toHex(bytes: Uint8Array): string {
+  // two digits per byte picked from a table (no number-to-string conversion, no upper-casing
+  // pass: about twice as fast as toString(16) per byte; the modem hears this on every uplink)
+  const H = '0123456789ABCDEF';
   let s = '';
-  // | 256 keeps the leading zero: 0x10A -> '10a' -> '0a'
-  for (let i = 0; i < bytes.length; i++) s += (bytes[i]! | 256).toString(16).substring(1);
-  return s.toUpperCase();
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    s += H.charAt(b >> 4) + H.charAt(b & 15);
+  }
+  return s;
 }
 
 /**

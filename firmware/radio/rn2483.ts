@@ -126,7 +126,9 @@ export function createRn2483(hal: Hal, cfg: ModemConfig): Modem {
             }
             if (o.kind === 'fault' || o.kind === 'invalid-length') return end(o);
             // after the uplink: answer a pending link check, refresh the data rate under ADR
-            c.seq(c.link ? ['mac set linkchk 0', 'mac get gwnb', 'mac get mrgn'] : [], (_x, v) => {
+            // (no link check pending, the usual case: nothing to ask or answer)
+            if (!c.link) return c.fin(o, end, c.adr);
+            c.seq(['mac set linkchk 0', 'mac get gwnb', 'mac get mrgn'], (_x, v) => {
               const gw = parseDec(v[1] || '');
               const mg = parseDec(v[2] || '');
               c.settle(gw === null || mg === null ? fault('link check: no values') : gw ? { kind: 'link', margin: mg, gateways: gw } : { kind: 'no-answer' });
