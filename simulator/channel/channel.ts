@@ -12,7 +12,7 @@ import {
   NO_DEMODULATOR,
   OK,
   compareRecs,
-  destroyedAt,
+  markCollisions,
   mergeSorted,
   sameChannel,
   type Bucket,
@@ -23,7 +23,7 @@ import {
 import { medianPathLossDb, resolvePathLoss } from './pathloss.ts';
 import { resolveRejection } from './rejection.ts';
 import { createRng } from './rng.ts';
-import type { ChannelOptions, GatewayConfig, GatewayLoss, GatewayReception, LinkEstimate, LossReason, RadioChannel, SettledTransmission, Transmission } from './types.ts';
+import type { BriefSettlement, ChannelOptions, GatewayConfig, GatewayLoss, GatewayReception, LinkEstimate, LossReason, RadioChannel, SettledTransmission, Transmission } from './types.ts';
 
 const REASONS: Record<number, LossReason> = {
   [BELOW_SENSITIVITY]: 'below-sensitivity',
@@ -104,7 +104,12 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
 
   const shadow = new Map<string, Float64Array>();
   const bucketList: Bucket[] = [];
+  // Ids of the frames on air (submitted, not settled), to reject a duplicate. A numeric id above
+  // every one before it (the fleet's air numbers its frames 0, 1, 2, ...) cannot be on air yet: it
+  // stays out of the set (no add and delete per frame), and the rare id that is not found there is
+  // also looked for among the frames on air (see onAir).
   const activeIds = new Set<string | number>();
+  let maxNumId = -Infinity;
   const scratch: Scratch = { same: [], cross: [] };
   let incoming: Rec[] = [];
   let open: Rec[] = [];
@@ -177,7 +182,8 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
     rssi: Float64Array | null;
     mw: Float64Array | null;
     snr: Float64Array | null;
-    status: Int8Array | null;
+    /** A plain array: each frame copies it (Array slice is cheaper than a typed array's, see Rec.status). */
+    status: number[] | null;
     receptions: Array<GatewayReception | undefined> | null;
   }
   const links = new Map<string, NodeLinks>();
@@ -207,7 +213,7 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
       rssi = new Float64Array(nGw);
       mw = new Float64Array(nGw);
       snr = new Float64Array(nGw);
-      status = new Int8Array(nGw);
+      status = []; // filled in gateway order below (a packed array)
       receptions = [];
       const fade = fading === 'off' ? null : createRng(seed, 'fading', tx.id);
       const f = floorsFor(tx.bwKhz);
@@ -259,18 +265,34 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
     }
   }
 
-  function outcome(r: Rec): SettledTransmission {
+  /** The gateways that received a decided frame: its shared, frozen reception records. */
+  function receivedOf(r: Rec): GatewayReception[] {
     const received: GatewayReception[] = [];
+    for (let g = 0; g < nGw; g++) {
+      if (r.status[g] === OK) received.push(r.receptions[g] ?? (r.receptions[g] = Object.freeze({ gatewayId: (gws[g] as Gw).cfg.id, rssi: r.rssi[g] as number, snr: r.snr[g] as number })));
+    }
+    return received;
+  }
+
+  function outcome(r: Rec): SettledTransmission {
     const lost: GatewayLoss[] = [];
     for (let g = 0; g < nGw; g++) {
-      if (r.status[g] === OK && destroyedAt(r, g, rules, scratch)) r.status[g] = COLLISION;
-      const gatewayId = (gws[g] as Gw).cfg.id;
       const st = r.status[g] as number;
-      if (st === OK) received.push(r.receptions[g] ?? (r.receptions[g] = Object.freeze({ gatewayId, rssi: r.rssi[g] as number, snr: r.snr[g] as number })));
-      else lost.push({ gatewayId, rssi: r.rssi[g] as number, snr: r.snr[g] as number, reason: REASONS[st] as LossReason });
+      if (st !== OK) lost.push({ gatewayId: (gws[g] as Gw).cfg.id, rssi: r.rssi[g] as number, snr: r.snr[g] as number, reason: REASONS[st] as LossReason });
     }
-    r.settled = true;
-    return { tx: r.tx, received, lost };
+    return { tx: r.tx, received: receivedOf(r), lost };
+  }
+
+  /** The outcome without loss records: only the summary reason when no gateway received it. */
+  function brief(r: Rec): BriefSettlement {
+    const received = receivedOf(r);
+    let lostReason: LossReason | undefined;
+    if (received.length === 0) {
+      // 'collision' when any gateway lost it to one, else the first gateway's reason
+      lostReason = REASONS[r.status[0] as number];
+      for (let g = 0; g < nGw; g++) if (r.status[g] === COLLISION) lostReason = 'collision';
+    }
+    return { tx: r.tx, received, lostReason };
   }
 
   /** Drops settled frames that ended by `horizon`: nothing still to be settled can overlap them. */
@@ -290,64 +312,81 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
     }
   }
 
+  /** Whether a frame with this id is on air (for the ids the set does not hold, see activeIds). */
+  function onAir(id: string | number): boolean {
+    if (typeof id !== 'number') return false; // every string id on air is in the set
+    const same = (r: Rec): boolean => r.tx.id === id;
+    return incoming.some(same) || open.some(same);
+  }
+
+  /** The settle contract (see RadioChannel.settle): the frames that ended by `nowMs`, decided, in (start, id) order. */
+  function settleRecs(nowMs: number): Rec[] {
+    if (typeof nowMs !== 'number' || Number.isNaN(nowMs)) throw new RangeError('settle: nowMs must be a number');
+    if (nowMs < lastNow) throw new RangeError(`settle: time went backwards (${nowMs} < ${lastNow})`);
+    lastNow = nowMs;
+    if (incoming.length > 0) {
+      if (incoming.length > 1) incoming.sort(compareRecs);
+      // file each frame in its bucket, kept sorted: frames usually arrive in order (append),
+      // otherwise the ones out of order are merged in
+      let late: Map<Bucket, Rec[]> | null = null;
+      for (const r of incoming) {
+        const b = bucketFor(r.tx.freqHz, r.tx.bwKhz);
+        r.bucket = b;
+        if (r.tx.airtimeMs > b.maxAir) b.maxAir = r.tx.airtimeMs;
+        const arr = late === null ? undefined : late.get(b);
+        const last = b.list[b.list.length - 1];
+        if (arr !== undefined) arr.push(r);
+        else if (last === undefined || compareRecs(last, r) <= 0) b.list.push(r);
+        else (late ??= new Map()).set(b, [r]);
+      }
+      if (late !== null) {
+        for (const [b, add] of late) {
+          b.list = mergeSorted(b.list, b.head, add);
+          b.head = 0;
+        }
+      }
+      const lastOpen = open[open.length - 1];
+      if (lastOpen === undefined || compareRecs(lastOpen, incoming[0] as Rec) <= 0) for (const r of incoming) open.push(r);
+      else open = mergeSorted(open, 0, incoming);
+      incoming = [];
+    }
+    for (const r of open) {
+      if (r.start >= nowMs) break;
+      if (!r.allocated) allocate(r);
+    }
+    const done: Rec[] = [];
+    let keep = 0;
+    for (let i = 0; i < open.length; i++) {
+      const r = open[i] as Rec;
+      if (r.end <= nowMs) {
+        markCollisions(r, rules, scratch); // before any pruning: it reads the frames around r
+        r.settled = true;
+        done.push(r);
+        if (activeIds.size > 0) activeIds.delete(r.tx.id);
+      } else open[keep++] = r;
+    }
+    if (open.length !== keep) open.length = keep; // (a call into the runtime even when unchanged)
+    if (done.length > 0) prune(keep > 0 ? Math.min(nowMs, (open[0] as Rec).start) : nowMs);
+    return done;
+  }
+
   return {
     transmit(tx: Transmission): void {
       checkTx(tx, lastNow);
       if (region !== undefined && subBandIndex(region, tx.freqHz) < 0) {
         throw new RangeError(`transmission ${String(tx.id)}: ${tx.freqHz} Hz is outside every ${region.name} sub-band`);
       }
-      if (activeIds.has(tx.id)) throw new RangeError(`transmission id ${String(tx.id)} is already on air`);
-      activeIds.add(tx.id);
+      const id = tx.id;
+      if (typeof id === 'number' && id > maxNumId) maxNumId = id;
+      else {
+        if (activeIds.has(id) || onAir(id)) throw new RangeError(`transmission id ${String(id)} is already on air`);
+        activeIds.add(id);
+      }
       incoming.push(makeRec(tx));
     },
 
-    settle(nowMs: number): SettledTransmission[] {
-      if (typeof nowMs !== 'number' || Number.isNaN(nowMs)) throw new RangeError('settle: nowMs must be a number');
-      if (nowMs < lastNow) throw new RangeError(`settle: time went backwards (${nowMs} < ${lastNow})`);
-      lastNow = nowMs;
-      if (incoming.length > 0) {
-        if (incoming.length > 1) incoming.sort(compareRecs);
-        // file each frame in its bucket, kept sorted: frames usually arrive in order (append),
-        // otherwise the ones out of order are merged in
-        let late: Map<Bucket, Rec[]> | null = null;
-        for (const r of incoming) {
-          const b = bucketFor(r.tx.freqHz, r.tx.bwKhz);
-          r.bucket = b;
-          if (r.tx.airtimeMs > b.maxAir) b.maxAir = r.tx.airtimeMs;
-          const arr = late === null ? undefined : late.get(b);
-          const last = b.list[b.list.length - 1];
-          if (arr !== undefined) arr.push(r);
-          else if (last === undefined || compareRecs(last, r) <= 0) b.list.push(r);
-          else (late ??= new Map()).set(b, [r]);
-        }
-        if (late !== null) {
-          for (const [b, add] of late) {
-            b.list = mergeSorted(b.list, b.head, add);
-            b.head = 0;
-          }
-        }
-        const lastOpen = open[open.length - 1];
-        if (lastOpen === undefined || compareRecs(lastOpen, incoming[0] as Rec) <= 0) for (const r of incoming) open.push(r);
-        else open = mergeSorted(open, 0, incoming);
-        incoming = [];
-      }
-      for (const r of open) {
-        if (r.start >= nowMs) break;
-        if (!r.allocated) allocate(r);
-      }
-      const done: SettledTransmission[] = [];
-      let keep = 0;
-      for (let i = 0; i < open.length; i++) {
-        const r = open[i] as Rec;
-        if (r.end <= nowMs) {
-          done.push(outcome(r));
-          activeIds.delete(r.tx.id);
-        } else open[keep++] = r;
-      }
-      open.length = keep;
-      if (done.length > 0) prune(keep > 0 ? Math.min(nowMs, (open[0] as Rec).start) : nowMs);
-      return done;
-    },
+    settle: (nowMs: number): SettledTransmission[] => settleRecs(nowMs).map(outcome),
+    settleBrief: (nowMs: number): BriefSettlement[] => settleRecs(nowMs).map(brief),
 
     link(nodeId: string, x: number, y: number, powerDbm: number, bwKhz: number): LinkEstimate[] {
       if (!finite(x) || !finite(y) || !finite(powerDbm) || !(finite(bwKhz) && bwKhz > 0)) throw new RangeError('link: x, y, powerDbm and bwKhz must be finite (bwKhz > 0)');

@@ -41,8 +41,12 @@ export interface Rec {
    * by every frame sent with the same values (no fading: a node's frames all look alike).
    */
   receptions: Array<GatewayReception | undefined>;
-  /** Per gateway: outcome code (OK until decided otherwise). */
-  status: Int8Array;
+  /**
+   * Per gateway: outcome code (OK until decided otherwise). A plain array of small integers,
+   * copied from the node's cached link status for every frame: copying an Array is about half
+   * the cost of copying an Int8Array (which allocates a typed array and its buffer).
+   */
+  status: number[];
   allocated: boolean;
   settled: boolean;
   /** The channel bucket it was filed in (set when the channel first settles after its submission). */
@@ -139,16 +143,18 @@ function peakMw(list: Rec[], sf: number, g: number, from: number): number {
 }
 
 /**
- * Whether `v` is destroyed by interference at gateway `g`, among the frames filed in the
- * buckets related to v's. Interference power is the peak of the concurrent sum (mW) of
- * the interferers, taken over v's critical section for same-SF frames and over the whole
- * frame per interfering SF otherwise.
+ * Collects in `scratch` the frames, among those filed in the buckets related to v's, that can
+ * destroy v: same-SF frames overlapping its critical section (`same`), other-SF frames overlapping
+ * it at all (`cross`, with a rejection matrix only). Returns true when v is destroyed whatever its
+ * power (capture off and a same-SF overlap). The lists do not depend on the gateway: collected once
+ * per frame, they serve destroyedAt at every gateway that detected it.
  */
-export function destroyedAt(v: Rec, g: number, rules: InterferenceRules, scratch: Scratch): boolean {
+function collectInterferers(v: Rec, rules: InterferenceRules, scratch: Scratch): boolean {
   const same = scratch.same;
   const cross = scratch.cross;
-  same.length = 0;
-  cross.length = 0;
+  // setting an array's length is a call into the runtime even when it does not change: only when it does
+  if (same.length !== 0) same.length = 0;
+  if (cross.length !== 0) cross.length = 0;
   for (const b of (v.bucket as Bucket).related) {
     const end = b.list.length;
     for (let i = lowerBound(b, v.start - b.maxAir); i < end; i++) {
@@ -161,6 +167,18 @@ export function destroyedAt(v: Rec, g: number, rules: InterferenceRules, scratch
       } else if (rules.matrix !== null) cross.push(r);
     }
   }
+  return false;
+}
+
+/**
+ * Whether `v` is destroyed by interference at gateway `g`, given the interferers collectInterferers
+ * put in `scratch` (when it returned false). Interference power is the peak of the concurrent sum
+ * (mW) of the interferers, taken over v's critical section for same-SF frames and over the whole
+ * frame per interfering SF otherwise.
+ */
+function destroyedAt(v: Rec, g: number, rules: InterferenceRules, scratch: Scratch): boolean {
+  const same = scratch.same;
+  const cross = scratch.cross;
   const p = v.rssi[g] as number;
   if (same.length > 0 && p - 10 * Math.log10(peakMw(same, -1, g, v.critStart)) < rules.captureThresholdDb) return true;
   for (let k = 0; k < cross.length; k++) {
@@ -170,4 +188,18 @@ export function destroyedAt(v: Rec, g: number, rules: InterferenceRules, scratch
     if (first && p - 10 * Math.log10(peakMw(cross, sf, g, v.start)) < requiredSirDb(rules.matrix, v.sf, sf)) return true;
   }
   return false;
+}
+
+/** Marks COLLISION at each gateway that detected `v` (status OK) where interference destroys it. */
+export function markCollisions(v: Rec, rules: InterferenceRules, scratch: Scratch): void {
+  let collected = false; // the interferers, collected at the first gateway that detected it
+  let doomed = false;
+  for (let g = 0; g < v.status.length; g++) {
+    if (v.status[g] !== OK) continue;
+    if (!collected) {
+      doomed = collectInterferers(v, rules, scratch);
+      collected = true;
+    }
+    if (doomed || destroyedAt(v, g, rules, scratch)) v.status[g] = COLLISION;
+  }
 }

@@ -68,6 +68,23 @@ export interface SettledTransmission {
   lost: GatewayLoss[];
 }
 
+/**
+ * A settled transmission without the per-gateway loss records (RadioChannel.settleBrief): the
+ * fleet's air only needs why a frame nobody received was lost, and most frames are lost at most
+ * gateways, so building a record per lost gateway for every frame was wasted work.
+ */
+export interface BriefSettlement {
+  /** The very object given to `transmit`. */
+  tx: Transmission;
+  /** As SettledTransmission.received (the same records). */
+  received: GatewayReception[];
+  /**
+   * When `received` is empty: 'collision' if any gateway lost it to a collision, else the first
+   * gateway's reason (in gateway order as configured); undefined when a gateway received it.
+   */
+  lostReason: LossReason | undefined;
+}
+
 /** Per-packet fast fading on top of the static per-link shadowing. */
 export type Fading = 'off' | 'rayleigh' | { sigmaDb: number };
 
@@ -107,6 +124,8 @@ export interface RadioChannel {
    * `settle(Infinity)` flushes everything.
    */
   settle(nowMs: number): SettledTransmission[];
+  /** `settle`, with each outcome summarised as a BriefSettlement (no per-gateway loss records). */
+  settleBrief(nowMs: number): BriefSettlement[];
   /** The mean link budget (shadowing, no fast fading) from `nodeId` at (x, y) sending `powerDbm` EIRP in `bwKhz`, per gateway. */
   link(nodeId: string, x: number, y: number, powerDbm: number, bwKhz: number): LinkEstimate[];
   /** Transmissions submitted and not yet settled. */

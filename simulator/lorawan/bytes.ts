@@ -7,8 +7,9 @@ for (let i = 0; i < 16; i++) {
   HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
   HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
 }
-/** Upper-case hex text of every byte value. */
-const HEX_PAIR: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase());
+/** Lower- and upper-case hex text of every byte value. */
+const HEX_PAIR_LOWER: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_PAIR: readonly string[] = HEX_PAIR_LOWER.map((p) => p.toUpperCase());
 
 /** The bytes of an even-length hex string (either case); null for anything else. */
 export function hexToBytes(hex: string): Uint8Array | null {
@@ -26,10 +27,11 @@ export function hexToBytes(hex: string): Uint8Array | null {
   return out;
 }
 
-/** Upper-case hex text of the bytes. */
-export function bytesToHex(b: Uint8Array): string {
+/** Upper-case hex text of the bytes (lower-case with `lower`, as Buffer's toString('hex')). */
+export function bytesToHex(b: Uint8Array, lower = false): string {
+  const pairs = lower ? HEX_PAIR_LOWER : HEX_PAIR;
   let s = '';
-  for (let i = 0; i < b.length; i++) s += HEX_PAIR[b[i]!]!;
+  for (let i = 0; i < b.length; i++) s += pairs[b[i]!]!;
   return s;
 }
 

@@ -3,8 +3,8 @@
 // the gateways that demodulated it hand it to the network server, whose downlink
 // (join accept, ACK, data) comes back to the node's modem in its receive window.
 import type { Clock } from '../clock.ts';
-import type { RadioChannel, SettledTransmission, Transmission } from '../channel/types.ts';
-import type { Air, AirRx, AirTx } from '../modems/types.ts';
+import type { BriefSettlement, RadioChannel, Transmission } from '../channel/types.ts';
+import type { Air, AirRx, AirTx, TxLog } from '../modems/types.ts';
 import type { NetworkServer, ReceiveResult } from '../network/types.ts';
 import type { DownlinkRecord, TxRecord } from '../types.ts';
 import type { Region } from '../../firmware/lorawan/region.ts';
@@ -30,41 +30,79 @@ export interface AirNode {
   app: string;
   x: number;
   y: number;
+  /** The node's modem's transmission log: what only the modem knows (FCnt, DevNonce, retransmission number). */
+  log: TxLog;
+  /** Transmissions the air has seen from this node (the log index of the next one). */
+  sent: number;
 }
 
-export interface FleetAirEvents {
+export interface FleetAirEvents<N extends AirNode = AirNode> {
   /** An accepted uplink or join at the network server (after the channel). */
-  onReceive(r: ReceiveResult, node: AirNode, tx: TxRecord, endMs: number): void;
+  onReceive(r: ReceiveResult, node: N, tx: TxRecord, endMs: number): void;
 }
 
-export interface FleetAir extends Air {
-  /** Every transmission, in the order they started (completed by `finish`). */
+export interface FleetAir<N extends AirNode = AirNode> extends Air {
+  /** Every transmission, in the order they started, complete (FCnt / DevNonce and retry from the modem's log). */
   readonly txs: TxRecord[];
   readonly downlinks: DownlinkRecord[];
   /** Transmissions no gateway received because of a collision. */
   collisions(): number;
-  register(devEui: string, node: AirNode): void;
+  register(devEui: string, node: N): void;
 }
 
-interface Inflight {
-  tx: TxRecord;
+/**
+ * What the air hands the channel: the transmission, carrying its own in-flight state (the channel
+ * gives the object back). One object per frame rather than two: at a thousand nodes the per-frame
+ * objects are what the CPU cache misses on.
+ */
+interface AirTransmission<N extends AirNode> extends Transmission {
+  rec: TxRecord;
   phy: Uint8Array;
-  node: AirNode;
+  node: N;
   rx: (dl: AirRx) => void;
 }
 
-/** What the air hands the channel: the transmission, carrying its own in-flight state (the channel gives the object back). */
-interface AirTransmission extends Transmission {
-  f: Inflight;
-}
-
-/** The record of a transmission; kind, FPort and FRMPayload size from the MHDR MType (0 join request, 2 unconfirmed up, 4 confirmed up) and FHDR. */
+/**
+ * The record of a transmission; kind, FPort and FRMPayload size from the MHDR MType (0 join request,
+ * 2 unconfirmed up, 4 confirmed up) and FHDR. The 32-bit FCnt (data) or DevNonce (join) and the
+ * retransmission number come from the modem's log, whose entry for this frame the MAC engine wrote
+ * just before handing it to the air: reading it now, while the entry and the record are in the CPU
+ * cache, costs far less than a pass over every record after the run (and adds no property later).
+ */
 function txRecord(tx: AirTx, node: AirNode): TxRecord {
   const phy = tx.phy;
   const mtype = phy[0] >> 5;
   const foptsLen = phy.length > 5 ? phy[5] & 0x0f : 0;
   const portAt = 8 + foptsLen;
   const hasPort = mtype !== 0 && phy.length > portAt + 4;
+  const log = node.log;
+  const k = node.sent++;
+  if (k >= log.count()) throw new Error(`node ${node.id}: transmission ${k} on air at ${tx.startMs}, the modem logged only ${log.count()}`);
+  if (Math.abs(log.timeMs(k) - tx.startMs) > 1e-6) throw new Error(`node ${node.id}: transmission ${k} logged at ${log.timeMs(k)}, on air at ${tx.startMs}`);
+  const retry = log.retry(k);
+  const counter = log.counter(k);
+  // two literals: a record carries only its own counter's key (devNonce or fCnt), one fixed shape per kind
+  if (log.isJoin(k)) {
+    return {
+      nodeId: node.id,
+      devEui: tx.devEui,
+      app: node.app,
+      kind: mtype === 0 ? 'join' : mtype === 4 ? 'confirmed' : 'unconfirmed',
+      startMs: tx.startMs,
+      airtimeMs: tx.airtimeMs,
+      freqHz: tx.freqHz,
+      dr: tx.dr,
+      sf: tx.sf,
+      bwKhz: tx.bwKhz,
+      powerDbm: tx.powerDbm,
+      phyBytes: phy.length,
+      appBytes: hasPort ? phy.length - portAt - 1 - 4 : 0,
+      fPort: hasPort ? phy[portAt] : undefined,
+      retry,
+      receivedBy: [],
+      devNonce: counter,
+    };
+  }
   return {
     nodeId: node.id,
     devEui: tx.devEui,
@@ -80,13 +118,14 @@ function txRecord(tx: AirTx, node: AirNode): TxRecord {
     phyBytes: phy.length,
     appBytes: hasPort ? phy.length - portAt - 1 - 4 : 0,
     fPort: hasPort ? phy[portAt] : undefined,
-    retry: 0,
+    retry,
     receivedBy: [],
+    fCnt: counter,
   };
 }
 
-export function createFleetAir(clock: Clock, channel: RadioChannel, ns: NetworkServer, events: FleetAirEvents, external?: ExternalNetwork): FleetAir {
-  const nodes = new Map<string, AirNode>();
+export function createFleetAir<N extends AirNode>(clock: Clock, channel: RadioChannel, ns: NetworkServer, events: FleetAirEvents<N>, external?: ExternalNetwork): FleetAir<N> {
+  const nodes = new Map<string, N>();
   const txs: TxRecord[] = [];
   const downlinks: DownlinkRecord[] = [];
   let nextId = 0;
@@ -105,8 +144,8 @@ export function createFleetAir(clock: Clock, channel: RadioChannel, ns: NetworkS
   }
 
   /** External network: the receiving gateways forward the frame; the device listens for the answer. */
-  function forward(f: Inflight, end: number): void {
-    const rec = f.tx;
+  function forward(f: AirTransmission<N>, end: number): void {
+    const rec = f.rec;
     const modulation = modulationOfDr(external!.region, rec.dr);
     if (!modulation) return;
     for (const g of rec.receivedBy) external!.gateways.get(g.gatewayId)?.uplink({ phy: f.phy, timeMs: end, freqHz: rec.freqHz, modulation, rssi: g.rssi, snr: g.snr });
@@ -114,14 +153,14 @@ export function createFleetAir(clock: Clock, channel: RadioChannel, ns: NetworkS
     listening.push({ until: end + LISTEN_MS, rx: f.rx, rssi: best.rssi, snr: best.snr });
   }
 
-  function deliver(s: SettledTransmission): void {
-    const f = (s.tx as AirTransmission).f;
-    const rec = f.tx;
-    // the channel's receptions are fresh objects of exactly this shape (gatewayId, rssi, snr)
+  function deliver(s: BriefSettlement): void {
+    const f = s.tx as AirTransmission<N>;
+    const rec = f.rec;
+    // the channel's receptions are objects of exactly this shape (gatewayId, rssi, snr)
     rec.receivedBy = s.received;
     if (s.received.length === 0) {
-      const reasons = s.lost.map((l) => l.reason);
-      rec.lostReason = reasons.includes('collision') ? 'collision' : reasons[0] ?? 'no-gateway';
+      // the channel's summary: 'collision' if any gateway lost it to one, else the first gateway's reason
+      rec.lostReason = s.lostReason ?? 'no-gateway';
       if (rec.lostReason === 'collision') collisions++;
       return;
     }
@@ -153,7 +192,7 @@ export function createFleetAir(clock: Clock, channel: RadioChannel, ns: NetworkS
 
   /** Runs when a transmission ends: every frame that ended by now is settled and delivered. */
   const settle = (): void => {
-    const done = channel.settle(clock.now());
+    const done = channel.settleBrief(clock.now());
     for (let i = 0; i < done.length; i++) deliver(done[i]!);
   };
 
@@ -170,7 +209,7 @@ export function createFleetAir(clock: Clock, channel: RadioChannel, ns: NetworkS
       const rec = txRecord(tx, node);
       txs.push(rec);
       const id = nextId++;
-      const t: AirTransmission = { id, nodeId: node.id, x: node.x, y: node.y, freqHz: tx.freqHz, sf: tx.sf, bwKhz: tx.bwKhz, powerDbm: tx.powerDbm, startMs: tx.startMs, airtimeMs: tx.airtimeMs, f: { tx: rec, phy: tx.phy, node, rx } };
+      const t: AirTransmission<N> = { id, nodeId: node.id, x: node.x, y: node.y, freqHz: tx.freqHz, sf: tx.sf, bwKhz: tx.bwKhz, powerDbm: tx.powerDbm, startMs: tx.startMs, airtimeMs: tx.airtimeMs, rec, phy: tx.phy, node, rx };
       channel.transmit(t);
       clock.schedule(tx.startMs + tx.airtimeMs, settle);
     },

@@ -16,7 +16,8 @@ import { loadFirmware, type LoadedFirmware } from '../node/bundle.ts';
 import { createVirtualNode, type VirtualNode } from '../node/virtual-node.ts';
 import type { ExpandedFleet, FleetNode } from '../fleet/expand.ts';
 import type { DecodedUplink, DownlinkRecord, TxRecord } from '../types.ts';
-import { createFleetAir } from './air.ts';
+import { createFleetAir, type AirNode } from './air.ts';
+import { bytesToHex } from '../lorawan/bytes.ts';
 
 export interface FleetRunOptions {
   fleet: ExpandedFleet;
@@ -59,6 +60,18 @@ export interface FleetRunResult {
 }
 
 /** Builds and loads each (app, board) bundle the fleet needs, once. */
+/**
+ * A node as the air knows it, with what the run counts for it as it goes: kept on this object,
+ * which each uplink's handling reads anyway, rather than in its NodeOutcome and a Set (more cold
+ * objects to reach per uplink with a thousand nodes); `finishNodes` hands them over at the end.
+ */
+interface RunNode extends AirNode {
+  out: NodeOutcome;
+  delivered: number;
+  /** FCnts of the delivered uplinks, in arrival order (deliveredFCnts is built from them). */
+  fCnts: number[];
+}
+
 export async function loadBundles(fleet: ExpandedFleet): Promise<Map<string, LoadedFirmware>> {
   const out = new Map<string, LoadedFirmware>();
   for (const n of fleet.nodes) {
@@ -78,12 +91,13 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
   const rng = createRng(f.seed, 'network');
   const ns = createNetworkServer({ rng: () => rng.next32(), region: networkRegion(f.region) });
   const byId = new Map<string, NodeOutcome>();
+  const airNodes: RunNode[] = [];
   const gatewayReceived: Record<string, number> = {};
   for (const g of f.gateways) gatewayReceived[g.id] = 0;
   let joinsAccepted = 0;
   const external = o.external ? { gateways: await o.external.gateways(clock), region: f.region } : undefined;
 
-  const air = createFleetAir(clock, channel, ns, {
+  const air = createFleetAir<RunNode>(clock, channel, ns, {
     onReceive(r, node, tx, endMs) {
       if (!r.accepted) return;
       for (const g of tx.receivedBy) gatewayReceived[g.gatewayId]++;
@@ -92,11 +106,8 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
         return;
       }
       if (r.kind !== 'data' || r.retransmission || !r.payload || !r.fPort) return;
-      const out = byId.get(node.id);
-      if (out) {
-        out.delivered++;
-        if (r.fCnt !== undefined) out.deliveredFCnts.add(r.fCnt);
-      }
+      node.delivered++;
+      if (r.fCnt !== undefined) node.fCnts.push(r.fCnt);
       if (!o.onUplink) return;
       const d = decodeUplink(node.app, { bytes: r.payload, fPort: r.fPort });
       o.onUplink({
@@ -106,7 +117,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
         app: node.app,
         fCnt: r.fCnt ?? -1,
         fPort: r.fPort,
-        payload: Buffer.from(r.payload.buffer, r.payload.byteOffset, r.payload.length).toString('hex'),
+        payload: bytesToHex(r.payload, true),
         data: d.data,
         warnings: d.warnings ?? [],
         errors: d.errors ?? [],
@@ -121,7 +132,6 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
     if (!fw) throw new Error(`no bundle for ${n.app}.${n.board}`);
     if (n.activation.mode === 'otaa') ns.register({ devEui: n.devEui, joinEui: n.activation.joinEui, appKey: n.activation.appKey });
     else ns.register({ mode: 'abp', devEui: n.devEui, devAddr: n.activation.devAddr, nwkSKey: n.activation.nwkSKey, appSKey: n.activation.appSKey });
-    air.register(n.devEui, { id: n.id, app: n.app, x: n.x, y: n.y });
     const sim = createVirtualNode({
       id: n.id,
       firmware: fw,
@@ -135,6 +145,9 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
     });
     const out: NodeOutcome = { node: n, sim, delivered: 0, deliveredFCnts: new Set(), wakeups: 0, stats: undefined as never };
     byId.set(n.id, out);
+    const airNode: RunNode = { id: n.id, app: n.app, x: n.x, y: n.y, log: sim.modem.log, sent: 0, out, delivered: 0, fCnts: [] };
+    airNodes.push(airNode);
+    air.register(n.devEui, airNode);
     // nodes power up spread over the first ten minutes, as a real roll-out would
     const startRng = createRng(f.seed, 'start', n.id);
     clock.schedule(startRng.int(600_000), () => sim.start());
@@ -169,7 +182,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
     n.wakeups = n.sim.wakeups();
     n.stats = n.sim.firmware().stats();
   }
-  completeRecords(air.txs, nodes);
+  finishNodes(airNodes);
   return {
     txs: air.txs,
     downlinks: air.downlinks,
@@ -182,24 +195,14 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
   };
 }
 
-/** Adds what only the modem knows (32-bit FCnt, DevNonce, retransmission number) from its own log. */
-function completeRecords(txs: TxRecord[], nodes: NodeOutcome[]): void {
-  const byNode = new Map<string, TxRecord[]>();
-  for (const t of txs) {
-    let l = byNode.get(t.nodeId);
-    if (!l) byNode.set(t.nodeId, (l = []));
-    l.push(t);
-  }
+/**
+ * Hands each node's counts to its outcome, and checks that every transmission its modem logged went
+ * on air (the air completed each record from the log as the frame went on air: air.ts txRecord).
+ */
+function finishNodes(nodes: RunNode[]): void {
   for (const n of nodes) {
-    const mine = byNode.get(n.node.id) ?? [];
-    const log = n.sim.modem.log;
-    if (log.count() !== mine.length) throw new Error(`node ${n.node.id}: modem logged ${log.count()} transmissions, the air saw ${mine.length}`);
-    for (let i = 0; i < mine.length; i++) {
-      const t = mine[i]!;
-      if (Math.abs(log.timeMs(i) - t.startMs) > 1e-6) throw new Error(`node ${n.node.id}: transmission ${i} logged at ${log.timeMs(i)}, on air at ${t.startMs}`);
-      if (log.isJoin(i)) t.devNonce = log.counter(i);
-      else t.fCnt = log.counter(i);
-      t.retry = log.retry(i);
-    }
+    if (n.log.count() !== n.sent) throw new Error(`node ${n.id}: modem logged ${n.log.count()} transmissions, the air saw ${n.sent}`);
+    n.out.delivered = n.delivered;
+    for (let i = 0; i < n.fCnts.length; i++) n.out.deliveredFCnts.add(n.fCnts[i]!);
   }
 }
