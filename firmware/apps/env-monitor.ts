@@ -7,6 +7,7 @@ import { defaultSettings } from '../core/defaults.ts';
 import { createBme280 } from '../sensors/bme280.ts';
 import { createBattery } from '../sensors/battery.ts';
 import { field, readChain } from '../sensors/chain.ts';
+import type { ReadStep } from '../sensors/chain.ts';
 
 export const app = defineApp({
   name: 'env-monitor',
@@ -17,28 +18,27 @@ export const app = defineApp({
     const bme = createBme280(hal);
     const battery = createBattery(hal);
     let count = 0;
+    // the steps are made once (not on every read): they keep no state of their own
+    const steps: ReadStep[] = [
+      (r, next) =>
+        bme.read((v) => {
+          if (v) {
+            r.temperature = v.temperature;
+            r.humidity = v.humidity;
+            r.pressure = v.pressure / 100;
+          }
+          next();
+        }),
+      field('battery', battery),
+      (r, next) => {
+        r.counter = count;
+        next();
+      },
+    ];
     return {
       read(cb) {
         count = (count + 1) % 65535;
-        readChain(
-          [
-            (r, next) =>
-              bme.read((v) => {
-                if (v) {
-                  r.temperature = v.temperature;
-                  r.humidity = v.humidity;
-                  r.pressure = v.pressure / 100;
-                }
-                next();
-              }),
-            field('battery', battery),
-            (r, next) => {
-              r.counter = count;
-              next();
-            },
-          ],
-          cb,
-        );
+        readChain(steps, cb);
       },
     };
   },

@@ -22,9 +22,11 @@ export const app = defineApp({
     const probe = createSoilMoisture(hal, pins.analog, DRY, WET);
     const soil = createDs18b20(hal, pins.oneWire);
     const battery = createBattery(hal);
+    // made once, not on every read
+    const steps = [field('moisture', probe), field('soilTemperature', soil), field('battery', battery)];
     return {
       read(cb) {
-        readChain([field('moisture', probe), field('soilTemperature', soil), field('battery', battery)], cb);
+        readChain(steps, cb);
       },
     };
   },

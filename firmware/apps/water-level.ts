@@ -10,6 +10,7 @@ import { createHcSr04 } from '../sensors/hcsr04.ts';
 import { createDs18b20 } from '../sensors/ds18b20.ts';
 import { createBattery } from '../sensors/battery.ts';
 import { field, readChain } from '../sensors/chain.ts';
+import type { ReadStep } from '../sensors/chain.ts';
 
 export const app = defineApp({
   name: 'water-level',
@@ -22,27 +23,27 @@ export const app = defineApp({
     const water = createDs18b20(hal, pins.oneWire);
     const battery = createBattery(hal);
     let alarm = false;
+    // the steps are made once (not on every read): they keep no state of their own
+    const steps: ReadStep[] = [
+      field('waterTemperature', water),
+      (r, next) =>
+        sonar.read((mm) => {
+          if (mm !== undefined) {
+            r.distance = mm;
+            const th = config().thresholds;
+            alarm = alarm ? mm < th[0] + th[1] : mm < th[0];
+          }
+          next();
+        }),
+      field('battery', battery),
+      (r, next) => {
+        r.levelAlarm = alarm;
+        next();
+      },
+    ];
     return {
       read(cb) {
-        readChain(
-          [
-            field('waterTemperature', water),
-            (r, next) =>
-              sonar.read((mm) => {
-                if (mm !== undefined) {
-                  r.distance = mm;
-                  const th = config().thresholds;
-                  alarm = alarm ? mm < th[0] + th[1] : mm < th[0];
-                }
-                next();
-              }),
-            field('battery', battery),
-          ],
-          (r) => {
-            r.levelAlarm = alarm;
-            cb(r);
-          },
-        );
+        readChain(steps, cb);
       },
     };
   },

@@ -94,7 +94,9 @@ export function createLineEngine(hal: Hal, baud: number, debug: boolean): LineEn
   let drop = false;
   let handler: LineHandler | null = null;
   let done: ((timedOut: boolean, r: Reply) => void) | null = null;
-  let r: Reply = { t: '', s: null, v: '' };
+  // One reply object for every command, reset by run(): callers read it in their callback (and a
+  // handler while its command is in flight), never after the next command starts.
+  const r: Reply = { t: '', s: null, v: '', w: 0 };
   let timer = 0;
   let secret = false;
   let miss = 0;
@@ -192,7 +194,10 @@ export function createLineEngine(hal: Hal, baud: number, debug: boolean): LineEn
       open();
       handler = onLine;
       done = cb;
-      r = { t: tx, s: null, v: '' };
+      r.t = tx;
+      r.s = null;
+      r.v = '';
+      r.w = 0; // outcome() reads `r.w || 0`: the same as no wait
       timer = hal.setTimeout(finish, ms);
       if (tx) send(tx);
       return true;

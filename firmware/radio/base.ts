@@ -125,21 +125,92 @@ export function createBase(hal: Hal, cfg: ModemConfig, spec: Spec, own: Own): Ba
     step();
   }
 
-  /** Runs `body` once the modem is awake: probes it (break first when spec.brk) when asleep or `force`. */
-  function wake<T>(end: End<T>, body: (end: End<T>) => void, force: boolean): void {
-    let n = 0;
-    function again(timedOut?: boolean, r?: Reply): void {
-      if (r && !timedOut) {
-        if (r.v.indexOf(spec.boot) !== 0) return end(unexpected(r.v));
-        c.wakeAt = 0;
-        return body(end);
-      }
-      if (n++ === spec.tries) return end(noReply(spec.ping));
-      if (spec.brk) eng.brk(spec.brk);
-      eng.run(spec.ping, spec.pingMs, spec.line, again);
+  // The operation in flight, kept here instead of in closures made per operation: the busy gate
+  // allows one at a time, so `end`, the start timer's callback, the wake probe and the steps of
+  // two() and fin() are made once per modem (fewer allocations per uplink in the simulator,
+  // fewer JsVars on the device). Each callback reads this state into locals before calling out.
+  let opCb: ((o: unknown) => void) | null = null;
+  let opBody: ((end: End<unknown>) => void) | null = null;
+  let opW: number | undefined;
+  // true once the operation in flight has ended (a second end() is ignored)
+  let ended = true;
+  // wake probes sent so far
+  let tries = 0;
+  let twoTable = '';
+  let twoMs = 0;
+  let twoWhat = '';
+  let twoCb: ((o: Outcome | null, r: Reply) => void) | null = null;
+  let finO: unknown = null;
+  let finEnd: ((o: unknown) => void) | null = null;
+
+  /** Ends the operation in flight: `cb(o)` once; `end(null)` ends without calling `cb`. Too many silent commands reset the modem first. */
+  function end(o: unknown): void {
+    if (ended) return;
+    ended = true;
+    const cb = opCb!;
+    opCb = null;
+    opBody = null;
+    if (eng.misses() >= (cfg.maxTimeouts || 3)) {
+      hal.log('modem: no reply ' + eng.misses() + ' times, resetting');
+      return reset(() => {
+        busy = false;
+        cb(fault('no reply; modem reset'));
+      });
     }
-    if (force || hal.now() < c.wakeAt) again();
-    else body(end);
+    busy = false;
+    if (o) cb(o);
+  }
+
+  /** The operation's start (the timer set by op()): its body, after waking the modem when it sleeps (opW 2: always probe first). */
+  function start(): void {
+    if (opW === 1) return opBody!(end);
+    tries = 0;
+    if (opW === 2 || hal.now() < c.wakeAt) wakeStep();
+    else opBody!(end);
+  }
+
+  /** Probes the modem (break first when spec.brk) until it answers with its boot line, then runs the body. */
+  function wakeStep(timedOut?: boolean, r?: Reply): void {
+    if (r && !timedOut) {
+      if (r.v.indexOf(spec.boot) !== 0) return end(unexpected(r.v));
+      c.wakeAt = 0;
+      return opBody!(end);
+    }
+    if (tries++ === spec.tries) return end(noReply(spec.ping));
+    if (spec.brk) eng.brk(spec.brk);
+    eng.run(spec.ping, spec.pingMs, spec.line, wakeStep);
+  }
+
+  /** two(): the first stage's status word. */
+  function twoFirst(_t: boolean, r: Reply): void {
+    const o = outcome(twoTable, r);
+    if (o.kind === 'ok') {
+      eng.run('', twoMs, spec.line, twoSecond);
+      return;
+    }
+    const cb = twoCb!;
+    twoCb = null;
+    cb(o, r);
+  }
+
+  /** two(): the result line (or its timeout). */
+  function twoSecond(t: boolean, r: Reply): void {
+    const cb = twoCb!;
+    twoCb = null;
+    cb(t ? fault('no ' + twoWhat + ' result') : null, r);
+  }
+
+  /** fin(): the data-rate query's reply (what seq([spec.drq]) did: a failed query leaves c.dr alone). */
+  function finDr(_t: boolean, r: Reply): void {
+    const o = finO;
+    const e = finEnd!;
+    finO = null;
+    finEnd = null;
+    if (outcome(spec.words, r).kind === 'ok') {
+      const n = parseDec(r.v);
+      if (n !== null) c.dr = n;
+    }
+    e(o);
   }
 
   const c: Base = {
@@ -153,27 +224,18 @@ export function createBase(hal: Hal, cfg: ModemConfig, spec: Spec, own: Own): Ba
     mode: -1,
     link: null,
     op<T>(cb: (o: T) => void, body: (end: End<T>) => void, w?: number) {
-      const was = busy;
-      busy = true;
-      let ended = false;
-      function end(o: T | Done | null): void {
-        if (ended) return;
-        ended = true;
-        if (eng.misses() >= (cfg.maxTimeouts || 3)) {
-          hal.log('modem: no reply ' + eng.misses() + ' times, resetting');
-          return reset(() => {
-            busy = false;
-            cb(fault('no reply; modem reset') as T);
-          });
-        }
-        busy = false;
-        if (o) cb(o as T);
+      if (busy) {
+        hal.setTimeout(() => {
+          cb(BUSY as T);
+        }, 0);
+        return;
       }
-      hal.setTimeout(() => {
-        if (was) cb(BUSY as T);
-        else if (w === 1) body(end);
-        else wake(end, body, w === 2);
-      }, 0);
+      busy = true;
+      opCb = cb as (o: unknown) => void;
+      opBody = body as (end: End<unknown>) => void;
+      opW = w;
+      ended = false;
+      hal.setTimeout(start, 0);
     },
     seq(cmds, cb, ms) {
       const v: string[] = [];
@@ -189,21 +251,17 @@ export function createBase(hal: Hal, cfg: ModemConfig, spec: Spec, own: Own): Ba
       next();
     },
     two(tx, table, ms, what, cb) {
-      eng.run(tx, c.ms, spec.line, (_t, r) => {
-        const o = outcome(table, r);
-        if (o.kind !== 'ok') return cb(o, r);
-        eng.run('', ms, spec.line, (t2, r2) => {
-          cb(t2 ? fault('no ' + what + ' result') : null, r2);
-        });
-      });
+      twoTable = table;
+      twoMs = ms;
+      twoWhat = what;
+      twoCb = cb;
+      eng.run(tx, c.ms, spec.line, twoFirst);
     },
     fin(o, end, readDr) {
       if (!readDr) return end(o);
-      c.seq([spec.drq], (_x, v) => {
-        const n = parseDec(v[0] || '');
-        if (n !== null) c.dr = n;
-        end(o);
-      });
+      finO = o;
+      finEnd = end as (o: unknown) => void;
+      eng.run(spec.drq, c.ms, spec.line, finDr);
     },
     keys(p, first) {
       const otaa = p.mode === 'otaa';

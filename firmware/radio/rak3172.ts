@@ -10,12 +10,14 @@ import { DONE, MORE, NOT_MINE } from './at.ts';
 import type { Reply } from './at.ts';
 import { createBase } from './base.ts';
 import { fromHex, isInt, parseDec, toHex } from './hex.ts';
-import { INVALID, fault } from './modem.ts';
-import type { JoinOutcome, LinkCheckOutcome, Modem, ModemConfig, TxOutcome } from './modem.ts';
+import { INVALID, OK, fault } from './modem.ts';
+import type { Done, JoinOutcome, LinkCheckOutcome, Modem, ModemConfig, TxOutcome } from './modem.ts';
 
 export function createRak3172(hal: Hal, cfg: ModemConfig): Modem {
   /** First-stage status words of AT+JOIN / AT+SEND (see outcome() in at.ts); WAIT is a Restricted_Wait, other words faults. */
   const FIRST = ' OK=ok AT_BUSY_ERROR=busy WAIT=duty-cycle-wait =fault ';
+  /** AT+SEND's: the port and hex are checked before, so a parameter error means too long for the data rate. */
+  const SEND_FIRST = FIRST + 'AT_PARAM_ERROR=invalid-length AT_NO_NETWORK_JOINED=not-joined ';
   /** The event that ends an event wait: 'j' a join, else an uplink. */
   let waitFor = '';
   // Events gathered while an uplink finishes (any event line no command takes goes to onEvent).
@@ -154,14 +156,13 @@ export function createRak3172(hal: Hal, cfg: ModemConfig): Modem {
         c.op(cb, (end) => {
           if (!isInt(port, 1, 223) || !(data instanceof Uint8Array) || !data.length) return end(INVALID);
           const want = confirmed ? 1 : 0;
-          c.seq(c.mode === want ? [] : ['AT+CFM=' + want], (o) => {
+          // (a function, so the usual case, the mode already right, skips seq() and its arrays)
+          const go = (o: Done): void => {
             if (o.kind !== 'ok') return end(o);
             c.mode = want;
             waitFor = '';
             rx = lc = null;
-            // the port and hex were checked here, so a parameter error means too long for the data rate
-            const t = FIRST + 'AT_PARAM_ERROR=invalid-length AT_NO_NETWORK_JOINED=not-joined ';
-            c.two('AT+SEND=' + port + ':' + toHex(data), t, confirmed ? cfg.cnfMs || 60000 : cfg.txMs || 15000, 'uplink', (f, r) => {
+            c.two('AT+SEND=' + port + ':' + toHex(data), SEND_FIRST, confirmed ? cfg.cnfMs || 60000 : cfg.txMs || 15000, 'uplink', (f, r) => {
               if (f) {
                 if (f.kind === 'not-joined') c.joined = false;
                 return end(f as TxOutcome);
@@ -174,7 +175,9 @@ export function createRak3172(hal: Hal, cfg: ModemConfig): Modem {
                 c.fin(rx || res, end, c.adr);
               }, 200);
             });
-          });
+          };
+          if (c.mode === want) go(OK);
+          else c.seq(['AT+CFM=' + want], go);
         });
       },
       upCounter(cb) {

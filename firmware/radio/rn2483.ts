@@ -18,6 +18,10 @@ export function createRn2483(hal: Hal, cfg: ModemConfig): Modem {
     ' ok=ok not_joined=not-joined no_free_ch=duty-cycle-wait busy=busy invalid_data_len=invalid-length' +
     ' frame_counter_err_rejoin_needed=rejoin-needed invalid_param=invalid-param silent=fault mac_paused=fault keys_not_init=fault ';
 
+  /** Result words of a confirmed and of an unconfirmed `mac tx`. */
+  const CNF_RESULT = ' mac_tx_ok=delivered mac_err=no-ack invalid_data_len=invalid-length ';
+  const UNCNF_RESULT = ' mac_tx_ok=sent mac_err=fault invalid_data_len=invalid-length ';
+
   /** One reply line per command; `get` commands answer with a value (status `ok`). */
   function line(l: string, r: Reply): number {
     const t = r.t;
@@ -121,8 +125,7 @@ export function createRn2483(hal: Hal, cfg: ModemConfig): Modem {
               const d = a.length < 4 ? fromHex(a[2] || '') : null;
               o = n === null || n < 1 || n > 255 || !d ? fault('malformed downlink') : { kind: 'downlink', port: n, data: d, acked: confirmed };
             } else {
-              const t = confirmed ? ' mac_tx_ok=delivered mac_err=no-ack ' : ' mac_tx_ok=sent mac_err=fault ';
-              o = outcome(t + 'invalid_data_len=invalid-length ', r) as TxOutcome;
+              o = outcome(confirmed ? CNF_RESULT : UNCNF_RESULT, r) as TxOutcome;
             }
             if (o.kind === 'fault' || o.kind === 'invalid-length') return end(o);
             // after the uplink: answer a pending link check, refresh the data rate under ADR

@@ -9,10 +9,10 @@
 // measurement time at x1/x1/x1 is 9.3 ms, §9.1), poll status 0xF3 bit 3 ->
 // burst-read 0xF7..0xFE -> compensate. The reset value 0x80000 (0x8000 for
 // humidity) in the data registers means "no measurement" and gives undefined.
-import type { Hal } from '../hal.ts';
+import type { Hal, I2cBus } from '../hal.ts';
 import type { Sensor, SensorCallback } from './types.ts';
 import { readRegs, writeReg } from './i2c-regs.ts';
-import { waitFor } from './wait.ts';
+import { poller } from './wait.ts';
 
 export type Bme280Hal = Pick<Hal, 'i2c' | 'setTimeout'>;
 
@@ -113,6 +113,28 @@ export function createBme280(hal: Bme280Hal, addr?: number): Sensor<Bme280Readin
   const a = addr !== undefined ? addr : 0x76;
   let cal: Bme280Calibration | undefined;
 
+  // The read in flight (one at a time per sensor, see types.ts): its bus and callback, so that the
+  // polling callbacks are made once per sensor, not on every read.
+  let bus: I2cBus | undefined;
+  let pending: SensorCallback<Bme280Reading> | null = null;
+  const wait = poller(hal, 10, 5, 4, function () {
+    return (readRegs(bus!, a, 0xf3, 1)[0] & 0x08) === 0;
+  }, function (ok) {
+    const cb = pending!;
+    pending = null;
+    let r: Bme280Reading | undefined;
+    if (ok && cal) {
+      try {
+        r = bme280Convert(readRegs(bus!, a, 0xf7, 8), cal);
+      } catch {
+        r = undefined;
+      }
+    }
+    // a failed read re-checks the chip id and calibration next time (replaced or reset chip)
+    if (!r) cal = undefined;
+    cb(r);
+  });
+
   function read(cb: SensorCallback<Bme280Reading>): void {
     const i2c = hal.i2c;
     if (!i2c) return cb(undefined);
@@ -131,21 +153,9 @@ export function createBme280(hal: Bme280Hal, addr?: number): Sensor<Bme280Readin
       cal = undefined;
     }
     if (!started) return cb(undefined);
-    waitFor(hal, 10, 5, 4, function () {
-      return (readRegs(i2c, a, 0xf3, 1)[0] & 0x08) === 0;
-    }, function (ok) {
-      let r: Bme280Reading | undefined;
-      if (ok && cal) {
-        try {
-          r = bme280Convert(readRegs(i2c, a, 0xf7, 8), cal);
-        } catch {
-          r = undefined;
-        }
-      }
-      // a failed read re-checks the chip id and calibration next time (replaced or reset chip)
-      if (!r) cal = undefined;
-      cb(r);
-    });
+    bus = i2c;
+    pending = cb;
+    wait();
   }
 
   return { read: read };
