@@ -51,22 +51,30 @@ function isByteArray(data: unknown): data is ArrayLike<number> {
 }
 
 export class VirtualI2cBus implements I2cBus {
-  // indexed by 7-bit address (an array lookup per transfer instead of a Map's hashing)
-  private readonly devices: Array<I2cDevice | undefined> = new Array<I2cDevice | undefined>(0x80).fill(undefined);
+  // The attached devices and their addresses, in parallel lists searched linearly: a board
+  // has one to three chips, and a fleet has a bus per node (a 128-slot table per node cost
+  // 1 KB each). The lookup runs only when a driver turns to another chip (see lastAddr).
+  private readonly addrs: number[] = [];
+  private readonly devices: I2cDevice[] = [];
   // The device found last (a driver talks to one chip at a time): when a node wakes, its
-  // bus object is out of the CPU caches, and this spares reading the table as well.
+  // bus object is out of the CPU caches, and this spares searching the lists as well.
   private lastAddr = Number.NaN; // NaN: none (equal to no address)
   private lastDevice: I2cDevice | undefined = undefined;
 
   attach(addr: number, device: I2cDevice): void {
     if (!(Number.isInteger(addr) && addr >= 0 && addr < 0x80)) throw new RangeError(`bad 7-bit I2C address ${addr}`);
-    if (this.devices[addr]) throw new Error(`I2C address 0x${addr.toString(16)} already in use`);
-    this.devices[addr] = device;
+    if (this.addrs.indexOf(addr) >= 0) throw new Error(`I2C address 0x${addr.toString(16)} already in use`);
+    this.addrs.push(addr);
+    this.devices.push(device);
     this.lastAddr = Number.NaN;
   }
 
   detach(addr: number): void {
-    if (Number.isInteger(addr) && addr >= 0 && addr < 0x80) this.devices[addr] = undefined;
+    const i = Number.isInteger(addr) ? this.addrs.indexOf(addr) : -1;
+    if (i >= 0) {
+      this.addrs.splice(i, 1);
+      this.devices.splice(i, 1);
+    }
     this.lastAddr = Number.NaN;
   }
 
@@ -82,9 +90,10 @@ export class VirtualI2cBus implements I2cBus {
 
   private device(addr: number): I2cDevice {
     if (addr === this.lastAddr) return this.lastDevice!;
-    // addresses outside 0..0x7f (or not integers) find nobody, as the Map did
-    const d = addr >= 0 && addr < 0x80 && (addr | 0) === addr ? this.devices[addr] : undefined;
-    if (!d) throw new I2cNackError(addr);
+    // only attached addresses (integers 0..0x7f) are found: anything else is a NACK
+    const i = this.addrs.indexOf(addr);
+    if (i < 0) throw new I2cNackError(addr);
+    const d = this.devices[i]!;
     this.lastAddr = addr;
     this.lastDevice = d;
     return d;

@@ -64,18 +64,42 @@ export function garble(data: string, txBaud: number, rxBaud: number): string {
 }
 
 export function createSerialPair(clock: Clock, opts: SerialPairOptions = {}): SerialPair {
-  const chunkBytes = Math.max(1, opts.chunkBytes ?? 32);
-  let peerBaud = opts.peerBaud ?? 57600;
-  let deviceBaud = 0;
-  let open = false;
-  let onDeviceData: ((chunk: string) => void) | null = null;
-  let handlers: SerialPeerHandlers | null = null;
+  const w = new Wires(clock, Math.max(1, opts.chunkBytes ?? 32), opts.peerBaud ?? 57600);
+  return { device: new DeviceEnd(w), peer: new PeerEnd(w) };
+}
+
+// The pair is three small class instances (the shared line state and its two ends) rather
+// than ~16 closures over one context: a fleet holds one pair per node, and methods on the
+// prototypes cost nothing per node.
+
+/** The state of both directions of the line. */
+class Wires {
+  readonly clock: Clock;
+  readonly chunkBytes: number;
+  peerBaud: number;
+  deviceBaud = 0;
+  open = false;
+  onDeviceData: ((chunk: string) => void) | null = null;
+  handlers: SerialPeerHandlers | null = null;
   // Each direction's wire is busy until this time.
-  let txBusyUntil = 0; // device -> peer
-  let rxBusyUntil = 0; // peer -> device
+  txBusyUntil = 0; // device -> peer
+  rxBusyUntil = 0; // peer -> device
+  // One delivery function per wire and sending baud (the baud the bytes were sent at), kept for reuse.
+  private toPeer: ((chunk: string) => void) | null = null;
+  private toPeerBaud = -1;
+  private toDevice: ((chunk: string) => void) | null = null;
+  private toDeviceBaud = -1;
+
+  constructor(clock: Clock, chunkBytes: number, peerBaud: number) {
+    this.clock = clock;
+    this.chunkBytes = chunkBytes;
+    this.peerBaud = peerBaud;
+  }
 
   /** Schedules `data` on a wire; returns the new busy-until time. */
-  const send = (data: string, baud: number, busyUntil: number, deliver: (chunk: string) => void): number => {
+  send(data: string, baud: number, busyUntil: number, deliver: (chunk: string) => void): number {
+    const clock = this.clock;
+    const chunkBytes = this.chunkBytes;
     let t = Math.max(clock.now(), busyUntil);
     for (let i = 0; i < data.length; i += chunkBytes) {
       const chunk = i === 0 && data.length <= chunkBytes ? data : data.substring(i, i + chunkBytes);
@@ -83,78 +107,93 @@ export function createSerialPair(clock: Clock, opts: SerialPairOptions = {}): Se
       clock.scheduleCall(t, deliver, chunk);
     }
     return t;
-  };
+  }
 
-  // One delivery function per wire and sending baud (the baud the bytes were sent at), kept for reuse.
-  let toPeer: ((chunk: string) => void) | null = null;
-  let toPeerBaud = -1;
-  let toDevice: ((chunk: string) => void) | null = null;
-  let toDeviceBaud = -1;
-  const deliverToPeer = (baud: number): ((chunk: string) => void) => {
-    if (toPeer === null || toPeerBaud !== baud) {
-      toPeerBaud = baud;
-      toPeer = (chunk) => {
-        if (handlers) handlers.onData(garble(chunk, baud, peerBaud));
+  deliverToPeer(baud: number): (chunk: string) => void {
+    if (this.toPeer === null || this.toPeerBaud !== baud) {
+      this.toPeerBaud = baud;
+      this.toPeer = (chunk) => {
+        if (this.handlers) this.handlers.onData(garble(chunk, baud, this.peerBaud));
       };
     }
-    return toPeer;
-  };
-  const deliverToDevice = (baud: number): ((chunk: string) => void) => {
-    if (toDevice === null || toDeviceBaud !== baud) {
-      toDeviceBaud = baud;
-      toDevice = (chunk) => {
+    return this.toPeer;
+  }
+
+  deliverToDevice(baud: number): (chunk: string) => void {
+    if (this.toDevice === null || this.toDeviceBaud !== baud) {
+      this.toDeviceBaud = baud;
+      this.toDevice = (chunk) => {
         // Bytes arriving while the device end is closed (or listening elsewhere) are lost.
-        if (open && onDeviceData) onDeviceData(garble(chunk, baud, deviceBaud));
+        if (this.open && this.onDeviceData) this.onDeviceData(garble(chunk, baud, this.deviceBaud));
       };
     }
-    return toDevice;
-  };
+    return this.toDevice;
+  }
+}
 
-  const device: DeviceSerial = {
-    open(baud, onData) {
-      deviceBaud = baud;
-      onDeviceData = onData;
-      open = true;
-    },
-    write(data) {
-      if (!open || data.length === 0) return;
-      txBusyUntil = send(data, deviceBaud, txBusyUntil, deliverToPeer(deviceBaud));
-    },
-    sendBreak(ms) {
-      if (!open) return;
-      const end = Math.max(clock.now(), txBusyUntil) + Math.max(0, ms);
-      txBusyUntil = end;
-      clock.schedule(end, () => {
-        if (handlers) handlers.onBreak();
-      });
-    },
-    close() {
-      open = false;
-      onDeviceData = null;
-    },
-    isOpen: () => open,
-    baud: () => deviceBaud,
-  };
+class DeviceEnd implements DeviceSerial {
+  private readonly w: Wires;
+  constructor(w: Wires) {
+    this.w = w;
+  }
+  open(baud: number, onData: (chunk: string) => void): void {
+    const w = this.w;
+    w.deviceBaud = baud;
+    w.onDeviceData = onData;
+    w.open = true;
+  }
+  write(data: string): void {
+    const w = this.w;
+    if (!w.open || data.length === 0) return;
+    w.txBusyUntil = w.send(data, w.deviceBaud, w.txBusyUntil, w.deliverToPeer(w.deviceBaud));
+  }
+  sendBreak(ms: number): void {
+    const w = this.w;
+    if (!w.open) return;
+    const end = Math.max(w.clock.now(), w.txBusyUntil) + Math.max(0, ms);
+    w.txBusyUntil = end;
+    w.clock.schedule(end, () => {
+      if (w.handlers) w.handlers.onBreak();
+    });
+  }
+  close(): void {
+    this.w.open = false;
+    this.w.onDeviceData = null;
+  }
+  isOpen(): boolean {
+    return this.w.open;
+  }
+  baud(): number {
+    return this.w.deviceBaud;
+  }
+}
 
-  const peer: SerialPeer = {
-    attach(h) {
-      handlers = h;
-    },
-    write(data) {
-      if (data.length === 0) return;
-      rxBusyUntil = send(data, peerBaud, rxBusyUntil, deliverToDevice(peerBaud));
-    },
-    baud: () => peerBaud,
-    setBaud(baud) {
-      peerBaud = baud;
-    },
-    autobaud() {
-      if (deviceBaud > 0) peerBaud = deviceBaud;
-    },
-    deviceOpen: () => open,
-  };
-
-  return { device, peer };
+class PeerEnd implements SerialPeer {
+  private readonly w: Wires;
+  constructor(w: Wires) {
+    this.w = w;
+  }
+  attach(h: SerialPeerHandlers): void {
+    this.w.handlers = h;
+  }
+  write(data: string): void {
+    const w = this.w;
+    if (data.length === 0) return;
+    w.rxBusyUntil = w.send(data, w.peerBaud, w.rxBusyUntil, w.deliverToDevice(w.peerBaud));
+  }
+  baud(): number {
+    return this.w.peerBaud;
+  }
+  setBaud(baud: number): void {
+    this.w.peerBaud = baud;
+  }
+  autobaud(): void {
+    const w = this.w;
+    if (w.deviceBaud > 0) w.peerBaud = w.deviceBaud;
+  }
+  deviceOpen(): boolean {
+    return this.w.open;
+  }
 }
 
 /** A line-oriented host on the device end, for scripted conversations (tests, the CLI). */

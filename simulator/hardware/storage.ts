@@ -108,11 +108,18 @@ function checkBinary(data: string): void {
   }
 }
 
+// A class rather than an object of closures: every simulated node holds one, and an instance
+// is one object (methods shared on the prototype) where closures cost ~17 functions and a context.
 export function createVirtualStorage(opts: VirtualStorageOptions = {}): VirtualStorage {
-  const capacity = opts.capacity ?? 40960;
-  const align = opts.align ?? 4;
-  const files = new Map<string, string>();
-  const stats: VirtualStorageStats = {
+  return new VirtualStorageImpl(opts);
+}
+
+class VirtualStorageImpl implements VirtualStorage {
+  onWrite: ((ev: WriteEvent) => CutPoint | void) | null = null;
+  private readonly capacity: number;
+  private readonly align: number;
+  private readonly fileMap = new Map<string, string>();
+  private readonly st: VirtualStorageStats = {
     writes: 0,
     bytesWritten: 0,
     erases: 0,
@@ -122,120 +129,142 @@ export function createVirtualStorage(opts: VirtualStorageOptions = {}): VirtualS
     trashBytes: 0,
     cuts: 0,
   };
-  let used = 0;
-  let on = true;
-  let armed: { index: number; at: CutPoint } | null = null;
+  private used = 0;
+  private on = true;
+  private armed: { index: number; at: CutPoint } | null = null;
 
-  const cost = (size: number): number => STORAGE_HEADER_BYTES + Math.ceil(size / align) * align;
-  const alive = (): void => {
-    if (!on) throw new PowerLossError();
-  };
-  const invalidate = (name: string): void => {
-    const old = files.get(name);
-    if (old === undefined) return;
-    files.delete(name);
-    used -= cost(old.length);
-    stats.trashBytes += cost(old.length);
-  };
-  const lose = (): never => {
-    on = false;
-    stats.cuts++;
-    throw new PowerLossError();
-  };
-
-  for (const [name, data] of Object.entries(opts.files ?? {})) {
-    checkName(name);
-    checkBinary(data);
-    files.set(name, data);
-    used += cost(data.length);
-  }
-
-  const store: VirtualStorage = {
-    onWrite: null,
-    read(name: string): string | undefined {
-      alive();
-      return files.get(name);
-    },
-    write(name: string, data: string): boolean {
-      alive();
+  constructor(opts: VirtualStorageOptions) {
+    this.capacity = opts.capacity ?? 40960;
+    this.align = opts.align ?? 4;
+    for (const [name, data] of Object.entries(opts.files ?? {})) {
       checkName(name);
       checkBinary(data);
-      const old = files.get(name);
-      if (old === data) {
-        stats.skipped++;
-        return true;
-      }
-      const index = ++stats.writes;
-      let cut: CutPoint | undefined;
-      if (armed && armed.index === index) {
-        cut = armed.at;
-        armed = null;
-      }
-      const hooked = store.onWrite ? store.onWrite({ index, name, size: data.length, replaces: old !== undefined }) : undefined;
-      if (cut === undefined && hooked !== undefined && hooked !== null) cut = hooked;
-      if (cut === 'before') lose();
-      invalidate(name);
-      stats.erases += old !== undefined ? 1 : 0;
-      if (cut === 'erased') lose();
-      const need = cost(data.length);
-      if (used + need > capacity) {
-        stats.full++;
-        return false;
-      }
-      if (used + stats.trashBytes + need > capacity) {
-        stats.compactions++;
-        stats.bytesWritten += used;
-        stats.trashBytes = 0;
-      }
-      used += need;
-      if (typeof cut === 'number') {
-        const k = Math.max(0, Math.min(data.length, Math.floor(cut)));
-        files.set(name, data.substring(0, k) + '\xff'.repeat(data.length - k));
-        stats.bytesWritten += STORAGE_HEADER_BYTES + k;
-        lose();
-      }
-      files.set(name, data);
-      stats.bytesWritten += STORAGE_HEADER_BYTES + data.length;
+      this.fileMap.set(name, data);
+      this.used += this.cost(data.length);
+    }
+  }
+
+  private cost(size: number): number {
+    return STORAGE_HEADER_BYTES + Math.ceil(size / this.align) * this.align;
+  }
+  private alive(): void {
+    if (!this.on) throw new PowerLossError();
+  }
+  private invalidate(name: string): void {
+    const old = this.fileMap.get(name);
+    if (old === undefined) return;
+    this.fileMap.delete(name);
+    this.used -= this.cost(old.length);
+    this.st.trashBytes += this.cost(old.length);
+  }
+  private lose(): never {
+    this.on = false;
+    this.st.cuts++;
+    throw new PowerLossError();
+  }
+
+  read(name: string): string | undefined {
+    this.alive();
+    return this.fileMap.get(name);
+  }
+
+  write(name: string, data: string): boolean {
+    this.alive();
+    checkName(name);
+    checkBinary(data);
+    const files = this.fileMap;
+    const stats = this.st;
+    const old = files.get(name);
+    if (old === data) {
+      stats.skipped++;
       return true;
-    },
-    erase(name: string): void {
-      alive();
-      if (!files.has(name)) return;
-      invalidate(name);
-      stats.erases++;
-    },
-    list(prefix: string): string[] {
-      alive();
-      const p = prefix ?? '';
-      return [...files.keys()].filter((n) => n.startsWith(p));
-    },
-    getFree(): number {
-      alive();
-      return capacity - used;
-    },
-    armCut(index: number, at: CutPoint): void {
-      armed = { index, at };
-    },
-    cutPower(): void {
-      if (on) {
-        on = false;
-        stats.cuts++;
-      }
-    },
-    powered: () => on,
-    powerOn(): void {
-      on = true;
-      armed = null;
-    },
-    stats: () => ({ ...stats }),
-    files: () => Object.fromEntries(files),
-    corrupt(name: string, offset: number, xorMask: number): boolean {
-      const d = files.get(name);
-      if (d === undefined || offset < 0 || offset >= d.length) return false;
-      const c = String.fromCharCode((d.charCodeAt(offset) ^ xorMask) & 255);
-      files.set(name, d.substring(0, offset) + c + d.substring(offset + 1));
-      return true;
-    },
-  };
-  return store;
+    }
+    const index = ++stats.writes;
+    let cut: CutPoint | undefined;
+    const armed = this.armed;
+    if (armed && armed.index === index) {
+      cut = armed.at;
+      this.armed = null;
+    }
+    const hooked = this.onWrite ? this.onWrite({ index, name, size: data.length, replaces: old !== undefined }) : undefined;
+    if (cut === undefined && hooked !== undefined && hooked !== null) cut = hooked;
+    if (cut === 'before') this.lose();
+    this.invalidate(name);
+    stats.erases += old !== undefined ? 1 : 0;
+    if (cut === 'erased') this.lose();
+    const need = this.cost(data.length);
+    if (this.used + need > this.capacity) {
+      stats.full++;
+      return false;
+    }
+    if (this.used + stats.trashBytes + need > this.capacity) {
+      stats.compactions++;
+      stats.bytesWritten += this.used;
+      stats.trashBytes = 0;
+    }
+    this.used += need;
+    if (typeof cut === 'number') {
+      const k = Math.max(0, Math.min(data.length, Math.floor(cut)));
+      files.set(name, data.substring(0, k) + '\xff'.repeat(data.length - k));
+      stats.bytesWritten += STORAGE_HEADER_BYTES + k;
+      this.lose();
+    }
+    files.set(name, data);
+    stats.bytesWritten += STORAGE_HEADER_BYTES + data.length;
+    return true;
+  }
+
+  erase(name: string): void {
+    this.alive();
+    if (!this.fileMap.has(name)) return;
+    this.invalidate(name);
+    this.st.erases++;
+  }
+
+  list(prefix: string): string[] {
+    this.alive();
+    const p = prefix ?? '';
+    return [...this.fileMap.keys()].filter((n) => n.startsWith(p));
+  }
+
+  getFree(): number {
+    this.alive();
+    return this.capacity - this.used;
+  }
+
+  armCut(index: number, at: CutPoint): void {
+    this.armed = { index, at };
+  }
+
+  cutPower(): void {
+    if (this.on) {
+      this.on = false;
+      this.st.cuts++;
+    }
+  }
+
+  powered(): boolean {
+    return this.on;
+  }
+
+  powerOn(): void {
+    this.on = true;
+    this.armed = null;
+  }
+
+  stats(): VirtualStorageStats {
+    return { ...this.st };
+  }
+
+  files(): Record<string, string> {
+    return Object.fromEntries(this.fileMap);
+  }
+
+  corrupt(name: string, offset: number, xorMask: number): boolean {
+    const d = this.fileMap.get(name);
+    if (d === undefined || offset < 0 || offset >= d.length) return false;
+    const c = String.fromCharCode((d.charCodeAt(offset) ^ xorMask) & 255);
+    this.fileMap.set(name, d.substring(0, offset) + c + d.substring(offset + 1));
+    return true;
+  }
 }

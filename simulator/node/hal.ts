@@ -33,62 +33,126 @@ export interface VirtualHal extends Hal {
   wakeups(): number;
 }
 
+// The HAL is a class, not an object of closures: a fleet holds one per node (a new one per
+// boot), and an instance is one object whose methods are shared on its prototype where
+// closures would be ~20 function objects plus their context per node (memory and GC copying).
+// `log` stays an own function: firmware passes `hal.log` around unbound (firmware/selftest).
+const noLog = (line: string): void => void line;
+
 export function createVirtualHal(p: VirtualHalParts): VirtualHal {
+  return new VirtualHalImpl(p);
+}
+
+/** Runs a timer callback of a HAL's boot unless the board has reset since (bound to the HAL). */
+function fireTimer(this: VirtualHalImpl, fn: () => void): void {
+  if (!this.alive) return;
+  this.wakeupCount++;
+  fn();
+}
+
+/** The firmware's I2C bus: each transfer first brings the sensors to the current time. */
+class TouchedI2c implements I2cBus {
+  private readonly hal: VirtualHalImpl;
+  private readonly bus: I2cBus;
+  constructor(hal: VirtualHalImpl, bus: I2cBus) {
+    this.hal = hal;
+    this.bus = bus;
+  }
+  writeTo(a: number, d: Uint8Array | number[]): void {
+    this.hal.touch();
+    return this.bus.writeTo(a, d);
+  }
+  readFrom(a: number, n: number): Uint8Array {
+    this.hal.touch();
+    return this.bus.readFrom(a, n);
+  }
+}
+
+class VirtualHalImpl implements VirtualHal {
   // false once the board reset: the timers of a dead boot never run
-  let alive = true;
-  let wakeups = 0;
-  const clock = p.clock;
-  const sensorsTouch = p.touch;
-  const touch = (): void => {
-    if (sensorsTouch) sensorsTouch(clock.now());
-  };
-  const i2c = p.i2c; // read once: each transfer goes straight to the bus
-  const fire = (fn: () => void): void => {
-    if (!alive) return;
-    wakeups++;
-    fn();
-  };
-  const hal: VirtualHal = {
-    now: () => clock.now(),
-    setTimeout: (fn, ms) => clock.afterCall(ms, fire, fn),
-    clearTimeout(id) {
-      clock.cancel(id);
-    },
-    modemSerial: p.serial,
-    i2c: i2c
-      ? {
-          writeTo: (a, d) => (touch(), i2c.writeTo(a, d)),
-          readFrom: (a, n) => (touch(), i2c.readFrom(a, n)),
-        }
-      : undefined,
-    oneWire(pin) {
-      if (!p.oneWire) throw new Error(`no 1-Wire bus on ${pin}`);
-      touch();
-      return p.oneWire(pin);
-    },
-    analogRead: (pin) => (touch(), p.analogRead ? p.analogRead(pin) : 0),
-    analogVRef: () => 3.3,
-    digitalWrite: () => undefined,
-    digitalRead: (pin) => (touch(), p.digitalRead ? p.digitalRead(pin) : false),
-    pulseEcho(trig, echo, us, timeout, cb) {
-      touch();
-      if (p.pulseEcho) p.pulseEcho(trig, echo, us, timeout, cb);
-      else hal.setTimeout(() => cb(-1), timeout);
-    },
-    batteryMv: () => (p.batteryMv ? p.batteryMv() : undefined),
-    storage: p.storage,
-    random: () => p.random() >>> 0,
-    crc32,
-    sleep: () => undefined,
-    watchdog: () => undefined,
-    kickWatchdog: () => undefined,
-    reboot: () => p.onReboot(),
-    log: (line) => p.log?.(line),
-    shutdown() {
-      // the board reset: its pending timers fire into nothing (no wake-up, no callback)
-      alive = false;
-    },
-    wakeups: () => wakeups,
-  };
-  return hal;
+  alive = true;
+  wakeupCount = 0;
+  readonly modemSerial: SerialLine;
+  readonly i2c: I2cBus | undefined;
+  readonly storage: Storage;
+  readonly crc32 = crc32;
+  readonly log: (line: string) => void;
+  private readonly clock: Clock;
+  private readonly p: VirtualHalParts;
+  /** fireTimer bound to this HAL (a bound function is smaller than a closure and its context). */
+  private readonly fire: (fn: () => void) => void;
+
+  constructor(p: VirtualHalParts) {
+    this.p = p;
+    this.clock = p.clock;
+    this.modemSerial = p.serial;
+    this.i2c = p.i2c ? new TouchedI2c(this, p.i2c) : undefined; // the bus is read once: each transfer goes straight to it
+    this.storage = p.storage;
+    const log = p.log;
+    this.log = log ? (line) => void log(line) : noLog;
+    this.fire = fireTimer.bind(this);
+  }
+
+  touch(): void {
+    const t = this.p.touch;
+    if (t) t(this.clock.now());
+  }
+  now(): number {
+    return this.clock.now();
+  }
+  setTimeout(fn: () => void, ms: number): number {
+    return this.clock.afterCall(ms, this.fire, fn);
+  }
+  clearTimeout(id: number): void {
+    this.clock.cancel(id);
+  }
+  oneWire(pin: string): OneWireBus {
+    if (!this.p.oneWire) throw new Error(`no 1-Wire bus on ${pin}`);
+    this.touch();
+    return this.p.oneWire(pin);
+  }
+  analogRead(pin: string): number {
+    this.touch();
+    return this.p.analogRead ? this.p.analogRead(pin) : 0;
+  }
+  analogVRef(): number {
+    return 3.3;
+  }
+  digitalWrite(): void {
+    return undefined;
+  }
+  digitalRead(pin: string): boolean {
+    this.touch();
+    return this.p.digitalRead ? this.p.digitalRead(pin) : false;
+  }
+  pulseEcho(trig: string, echo: string, us: number, timeout: number, cb: (ms: number) => void): void {
+    this.touch();
+    if (this.p.pulseEcho) this.p.pulseEcho(trig, echo, us, timeout, cb);
+    else this.setTimeout(() => cb(-1), timeout);
+  }
+  batteryMv(): number | undefined {
+    return this.p.batteryMv ? this.p.batteryMv() : undefined;
+  }
+  random(): number {
+    return this.p.random() >>> 0;
+  }
+  sleep(): void {
+    return undefined;
+  }
+  watchdog(): void {
+    return undefined;
+  }
+  kickWatchdog(): void {
+    return undefined;
+  }
+  reboot(): void {
+    this.p.onReboot();
+  }
+  shutdown(): void {
+    // the board reset: its pending timers fire into nothing (no wake-up, no callback)
+    this.alive = false;
+  }
+  wakeups(): number {
+    return this.wakeupCount;
+  }
 }

@@ -4,7 +4,7 @@
 // cut in the middle of a Storage write) re-create the firmware from the same
 // Storage, exactly as a board restarts; the modem, a separate chip, keeps running.
 import type { Clock } from '../clock.ts';
-import { createSerialPair } from '../hardware/serial.ts';
+import { createSerialPair, type DeviceSerial } from '../hardware/serial.ts';
 import { createVirtualStorage, type VirtualStorage } from '../hardware/storage.ts';
 import { createRn2483 } from '../modems/rn2483.ts';
 import { createRak3172 } from '../modems/rak3172.ts';
@@ -15,7 +15,7 @@ import type { SettingsOverride } from '../../firmware/core/app.ts';
 import { createRng, type Seed } from '../channel/rng.ts';
 import type { LoadedFirmware } from './bundle.ts';
 import { createVirtualHal, type VirtualHal } from './hal.ts';
-import { createSensorHardware, type Signals } from './sensors.ts';
+import { createSensorHardware, type SensorHardware, type Signals } from './sensors.ts';
 
 export interface VirtualNodeOptions {
   id: string;
@@ -51,92 +51,140 @@ export interface VirtualNode {
 }
 
 export function createVirtualNode(o: VirtualNodeOptions): VirtualNode {
-  const rng = createRng(o.seed, 'node', o.id);
-  const modemType = o.firmware.board.modem;
-  // Espruino hands received bytes to JavaScript in chunks; one per reply line keeps events few
-  const pair = createSerialPair(o.clock, { peerBaud: modemType === 'rn2483' ? 57600 : 115200, chunkBytes: 256 });
-  const emuOpts = { seed: rng.next32(), air: o.air, hwEui: o.hwEui, faults: o.modemFaults };
-  const modem = modemType === 'rn2483' ? createRn2483(o.clock, pair.peer, emuOpts) : createRak3172(o.clock, pair.peer, emuOpts);
-  const storage = o.storage ?? createVirtualStorage();
-  const pins = o.firmware.board.wiring.pins;
-  const boots: number[] = [];
-  let pastWakeups = 0;
-  let hal: VirtualHal | undefined;
-  let node: LoraNode | undefined;
-  let rebootPending = false;
-  const past: Record<string, number> = {};
+  return new VirtualNodeImpl(o);
+}
 
-  const clock = o.clock;
-  const sensors = createSensorHardware(o.firmware.app.name, pins, { now: () => clock.now(), setTimeout: (fn, ms) => clock.after(ms, fn) }, o.signals ?? {});
+// A class rather than an object of closures: a fleet holds thousands of nodes, and an
+// instance is one object with shared methods where closures are a dozen functions and a
+// context each. Clock callbacks go through module functions that receive the node.
+const restartNode = (n: VirtualNodeImpl): void => n.reboot();
+/** A power cut takes the modem down too: it restarts from what it had saved. */
+const powerCycle = (n: VirtualNodeImpl): void => {
+  n.modem.hardwareReset();
+  n.reboot();
+};
 
-  function boot(): void {
-    rebootPending = false;
+class VirtualNodeImpl implements VirtualNode {
+  readonly id: string;
+  readonly modem: ModemEmulator;
+  readonly storage: VirtualStorage;
+  private readonly o: VirtualNodeOptions;
+  private readonly serial: DeviceSerial;
+  private readonly sensors: SensorHardware;
+  /** The HAL's randomness and reboot request: made once, shared by every boot's HAL. */
+  private readonly random: () => number;
+  private readonly onReboot: () => void;
+  private readonly bootTimes: number[] = [];
+  private pastWakeups = 0;
+  private hal: VirtualHal | undefined = undefined;
+  private node: LoraNode | undefined = undefined;
+  private rebootPending = false;
+  private readonly past: Record<string, number> = {};
+
+  constructor(o: VirtualNodeOptions) {
+    this.o = o;
+    this.id = o.id;
+    const rng = createRng(o.seed, 'node', o.id);
+    const modemType = o.firmware.board.modem;
+    // Espruino hands received bytes to JavaScript in chunks; one per reply line keeps events few
+    const pair = createSerialPair(o.clock, { peerBaud: modemType === 'rn2483' ? 57600 : 115200, chunkBytes: 256 });
+    const emuOpts = { seed: rng.next32(), air: o.air, hwEui: o.hwEui, faults: o.modemFaults };
+    this.modem = modemType === 'rn2483' ? createRn2483(o.clock, pair.peer, emuOpts) : createRak3172(o.clock, pair.peer, emuOpts);
+    this.serial = pair.device;
+    this.storage = o.storage ?? createVirtualStorage();
+    this.sensors = createSensorHardware(o.firmware.app.name, o.firmware.board.wiring.pins, clockTimers(o.clock), o.signals ?? {});
+    this.random = () => rng.next32();
+    this.onReboot = () => this.scheduleReboot();
+  }
+
+  start(): void {
+    const o = this.o;
+    this.rebootPending = false;
+    const storage = this.storage;
     if (!storage.powered()) storage.powerOn();
-    boots.push(o.clock.now());
-    hal = createVirtualHal({
+    this.bootTimes.push(o.clock.now());
+    const hal = createVirtualHal({
       clock: o.clock,
-      serial: pair.device,
-      ...sensors,
+      serial: this.serial,
+      ...this.sensors,
       storage,
-      random: () => rng.next32(),
-      onReboot: () => scheduleReboot(),
+      random: this.random,
+      onReboot: this.onReboot,
       log: o.log,
     });
-    node = o.firmware.app.create(hal, o.firmware.createModem, pins, o.override);
+    this.hal = hal;
+    const node = o.firmware.app.create(hal, o.firmware.createModem, o.firmware.board.wiring.pins, o.override);
+    this.node = node;
     node.start();
   }
 
-  function scheduleReboot(): void {
-    if (rebootPending) return;
-    rebootPending = true;
-    o.clock.after(0, restart);
+  private scheduleReboot(): void {
+    if (this.rebootPending) return;
+    this.rebootPending = true;
+    this.o.clock.afterCall(0, restartNode, this);
   }
 
-  function restart(): void {
+  reboot(): void {
+    const hal = this.hal;
     if (hal) {
-      pastWakeups += hal.wakeups();
+      this.pastWakeups += hal.wakeups();
       hal.shutdown();
     }
-    if (node) {
-      const st = node.stats() as unknown as Record<string, number>;
+    if (this.node) {
+      const past = this.past;
+      const st = this.node.stats() as unknown as Record<string, number>;
       for (const k of Object.keys(st)) past[k] = (past[k] ?? 0) + st[k];
     }
-    boot();
+    this.start();
   }
 
-  /** A power cut takes the modem down too: it restarts from what it had saved. */
-  function powerCycle(): void {
-    modem.hardwareReset();
-    restart();
+  cutPowerDuringNextWrite(at: number | 'before' | 'erased'): void {
+    const storage = this.storage;
+    const armed = storage.stats().writes + 1;
+    storage.onWrite = (ev) => {
+      if (ev.index !== armed) return undefined;
+      storage.onWrite = null;
+      // the board dies inside this write; it restarts at the next event (same virtual time)
+      this.o.clock.afterCall(0, powerCycle, this);
+      return at;
+    };
   }
 
-  return {
-    id: o.id,
-    modem,
-    storage,
-    start: boot,
-    reboot: restart,
-    cutPowerDuringNextWrite(at) {
-      const armed = storage.stats().writes + 1;
-      storage.onWrite = (ev) => {
-        if (ev.index !== armed) return undefined;
-        storage.onWrite = null;
-        // the board dies inside this write; it restarts at the next event (same virtual time)
-        o.clock.after(0, powerCycle);
-        return at;
-      };
-    },
-    firmware: () => {
-      if (!node) throw new Error(`node ${o.id} has not started`);
-      return node;
-    },
-    boots: () => boots,
-    wakeups: () => pastWakeups + (hal ? hal.wakeups() : 0),
-    totals() {
-      const cur = (node ? node.stats() : {}) as unknown as Record<string, number>;
-      const out: Record<string, number> = { ...past };
-      for (const k of Object.keys(cur)) out[k] = (out[k] ?? 0) + cur[k];
-      return out as unknown as NodeStats;
-    },
-  };
+  firmware(): LoraNode {
+    if (!this.node) throw new Error(`node ${this.o.id} has not started`);
+    return this.node;
+  }
+
+  boots(): number[] {
+    return this.bootTimes;
+  }
+
+  wakeups(): number {
+    return this.pastWakeups + (this.hal ? this.hal.wakeups() : 0);
+  }
+
+  totals(): NodeStats {
+    const cur = (this.node ? this.node.stats() : {}) as unknown as Record<string, number>;
+    const out: Record<string, number> = { ...this.past };
+    for (const k of Object.keys(cur)) out[k] = (out[k] ?? 0) + cur[k];
+    return out as unknown as NodeStats;
+  }
+}
+
+/** The sensors' view of the clock (a class: two shared methods instead of two closures per node). */
+class ClockTimers {
+  private readonly clock: Clock;
+  constructor(clock: Clock) {
+    this.clock = clock;
+  }
+  now(): number {
+    return this.clock.now();
+  }
+  setTimeout(fn: () => void, ms: number): number {
+    return this.clock.after(ms, fn);
+  }
+}
+
+function clockTimers(clock: Clock): ClockTimers {
+  return new ClockTimers(clock);
 }
