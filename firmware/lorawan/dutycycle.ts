@@ -29,15 +29,22 @@ export interface DutyCycleLedger {
 
 /** A ledger for `region` holding at most `capacity` records per sub-band (and as many for the aggregate). */
 export function createDutyCycleLedger(region: Region, capacity: number): DutyCycleLedger {
-  const bands: AirtimeWindow[] = [];
-  for (let i = 0; i < region.subBands.length; i++) bands.push(createAirtimeWindow(capacity, DUTY_CYCLE_WINDOW_MS));
+  // A sub-band's window is made when the node first uses that sub-band: a node sending on one
+  // sub-band (the usual case) keeps one window instead of six, which on a board is several
+  // hundred JsVars of RAM (each window holds 3 x capacity doubles).
+  const bands: Array<AirtimeWindow | undefined> = [];
+  function band(b: number): AirtimeWindow {
+    let w = bands[b];
+    if (!w) w = bands[b] = createAirtimeWindow(capacity, DUTY_CYCLE_WINDOW_MS);
+    return w;
+  }
   const all = createAirtimeWindow(capacity, DUTY_CYCLE_WINDOW_MS);
   let maxDCycle = 0;
 
   return {
     record: function (tMs: number, freqHz: number, airtimeMs: number): void {
       const b = subBandIndex(region, freqHz);
-      if (b >= 0) bands[b].record(tMs, airtimeMs);
+      if (b >= 0) band(b).record(tMs, airtimeMs);
       all.record(tMs, airtimeMs);
     },
     earliest: function (tMs: number, freqHz: number, airtimeMs: number): number {
@@ -48,7 +55,7 @@ export function createDutyCycleLedger(region: Region, capacity: number): DutyCyc
       if (t < 0) return -1;
       const dc = region.subBands[b].dutyCycle;
       if (dc > 0) {
-        t = bands[b].earliest(t, airtimeMs, dc * DUTY_CYCLE_WINDOW_MS);
+        t = band(b).earliest(t, airtimeMs, dc * DUTY_CYCLE_WINDOW_MS);
         if (t < 0) return -1;
       }
       if (maxDCycle > 0) {
@@ -66,7 +73,9 @@ export function createDutyCycleLedger(region: Region, capacity: number): DutyCyc
     },
     usedInWindow: function (tMs: number, freqHz: number): number {
       const b = subBandIndex(region, freqHz);
-      return b < 0 ? -1 : bands[b].usedSince(tMs - DUTY_CYCLE_WINDOW_MS);
+      if (b < 0) return -1;
+      const w = bands[b];
+      return w ? w.usedSince(tMs - DUTY_CYCLE_WINDOW_MS) : 0;
     },
   };
 }

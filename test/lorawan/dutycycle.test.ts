@@ -111,6 +111,19 @@ describe('duty-cycle ledger (EU868)', () => {
     expect(l.aggregatedDutyCycle()).toBe(0);
   });
 
+  it('keeps sub-bands apart; one never used reports nothing used and allows at once', () => {
+    const l = createDutyCycleLedger(EU868, 8);
+    for (let i = 0; i < 12; i++) l.record(i * 3000, 868100000, 3000); // band M full: 36 s
+    expect(l.usedInWindow(40000, 868100000)).toBe(36000);
+    expect(l.usedInWindow(40000, 867100000)).toBe(0); // band L: never used
+    expect(l.usedInWindow(40000, 869525000)).toBe(0); // band P: never used
+    // M must wait for the first frame to leave the hour; L only for the radio to be free
+    expect(l.earliest(36000, 868100000, 3000)).toBe(W);
+    expect(l.earliest(36000, 867100000, 3000)).toBe(36000);
+    l.record(36000, 867100000, 3000);
+    expect(l.usedInWindow(40000, 867100000)).toBe(3000);
+  });
+
   it('does not let a burst straddle two credit periods (the LoRaMac-node failure)', () => {
     // spend the whole 36 s of band M at the end of one hour: a credit model refilled at the
     // hour boundary would allow 36 s more immediately; a sliding window must wait.
