@@ -10,16 +10,24 @@ import type { FaultPlan } from './types.ts';
 
 /** Splits received characters into lines ending in LF (a CR before it is dropped). */
 export function createLineReader(onLine: (line: string) => void, maxLen = 520): { push(chunk: string): void; clear(): void } {
-  return new LineReader(onLine, maxLen);
+  return new LineReader({ onLine }, maxLen);
+}
+
+/**
+ * The same, calling `target.onLine(line)`: an emulator passes itself (its shared method)
+ * rather than a closure made for every emulator.
+ */
+export function createLineReaderFor(target: { onLine(line: string): void }, maxLen = 520): { push(chunk: string): void; clear(): void } {
+  return new LineReader(target, maxLen);
 }
 
 class LineReader {
   private buf = '';
-  private readonly onLine: (line: string) => void;
+  private readonly target: { onLine(line: string): void };
   private readonly maxLen: number;
 
-  constructor(onLine: (line: string) => void, maxLen: number) {
-    this.onLine = onLine;
+  constructor(target: { onLine(line: string): void }, maxLen: number) {
+    this.target = target;
     this.maxLen = maxLen;
   }
 
@@ -36,7 +44,7 @@ class LineReader {
       const line = buf.endsWith('\r') ? buf.slice(0, -1) : buf;
       this.buf = '';
       from = nl + 1;
-      this.onLine(line);
+      this.target.onLine(line);
     }
   }
 

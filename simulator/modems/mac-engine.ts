@@ -17,10 +17,11 @@ import {
   type Region,
 } from '../../firmware/lorawan/region.ts';
 import { loraSymbolMs } from '../../firmware/lorawan/airtime.ts';
-import { addTx, type AirRx, type Channel, type Listening, type MacConfig, type MacEngine, type MacEngineOptions, type Received, type StartResult, type TxLogEntry, type TxOutcome } from './types.ts';
-import { buildDataFrame, buildJoinRequest, decryptJoinAccept, deriveSessionKeys, hexToBytes } from '../lorawan/frames.ts';
+import type { Clock } from '../clock.ts';
+import { addTx, type Channel, type MacConfig, type MacEngine, type MacEngineOptions, type StartResult, type TxLog, type TxLogEntry, type TxOutcome } from './types.ts';
+import { buildDataFrame, buildJoinRequest, hexToBytes } from '../lorawan/frames.ts';
 import { CID, encodeMacCommands, type MacCommand } from '../lorawan/mac.ts';
-import { handleDownlinkMac, openDownlink } from './downlink.ts';
+import { heard, Join, Listening, NO_CHANNEL, Uplink, WAIT, windowsClosed, type Operation } from './mac-ops.ts';
 
 export type { Channel, MacConfig, MacEngine, MacEngineOptions, StartError, StartResult, TxOutcome } from './types.ts';
 
@@ -54,9 +55,6 @@ const JOIN_ACCEPT_DELAY1_MS = 5000;
 const NO_FOPTS = new Uint8Array(0);
 /** The result of every accepted start (shared: callers only read it). */
 const STARTED: StartResult = { ok: true };
-// pickChannel's answers besides a channel index
-const NO_CHANNEL = -1;
-const WAIT = -2;
 
 export function defaultChannels(region: Region, dcycle: number): Channel[] {
   const out: Channel[] = [];
@@ -78,48 +76,78 @@ export function defaultChannels(region: Region, dcycle: number): Channel[] {
 }
 
 export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine {
-  const { clock, region, rng } = o;
-  const txLog = o.txLog;
-  const txData = txLog.data;
-  const { airtimes, rxTimeouts } = tablesOf(region);
-  const bandFreeAt: number[] = region.subBands.map(() => 0);
-  let globalFreeAt = 0;
-  let radioFreeAt = 0;
-  let active = false;
-  const timers: number[] = []; // emptied in place (length = 0) when an operation ends
-  let generation = 0; // bumps on abort: stale air callbacks are ignored
-  let macAnswers: MacCommand[] = [];
-  let ackDownlink = false;
-  let rxInfo: { rssi: number; snr: number } | null = null;
-  let linkInfo: { margin: number; gwCnt: number } | null = null;
+  return new Engine(o, cfg);
+}
 
-  const at = (t: number, fn: () => void): void => {
-    timers.push(clock.schedule(t, fn));
-  };
-  /** `at` with a shared callback and its argument (no closure per event; same event order). */
-  const atCall = <T>(t: number, fn: (arg: T) => void, arg: T): void => {
-    timers.push(clock.scheduleCall(t, fn, arg));
-  };
+// The engine is a class, and the state of an operation (a join, a data uplink with its
+// retransmissions) one object with shared methods, rather than ~20 closures per engine
+// and several per uplink: with ten thousand engines their state is rarely in the CPU cache,
+// and fewer, long-lived objects mean less work for the garbage collector. The fields are
+// not `private` because the module's event functions (given to the clock) read them.
 
-  const channelFree = (c: Channel, t: number): number => {
-    let free = Math.max(globalFreeAt, radioFreeAt);
-    if (!cfg.dutyCycle) return free;
-    if (o.dutyCycleMode === 'channel') free = Math.max(free, c.freeAt);
+export class Engine implements MacEngine {
+  cfg: MacConfig;
+  readonly txLog: TxLog;
+  readonly o: MacEngineOptions;
+  readonly clock: Clock;
+  readonly region: Region;
+  readonly rng: () => number;
+  readonly txData: number[];
+  readonly airtimes: Float64Array;
+  readonly rxTimeouts: number[];
+  readonly bandFreeAt: number[];
+  globalFreeAt = 0;
+  radioFreeAt = 0;
+  active = false;
+  /** Emptied in place (length = 0) when an operation ends. */
+  readonly timers: number[] = [];
+  /** Bumps on abort: stale air callbacks are ignored. */
+  generation = 0;
+  macAnswers: MacCommand[] = [];
+  ackDownlink = false;
+  rxInfo: { rssi: number; snr: number } | null = null;
+  linkInfo: { margin: number; gwCnt: number } | null = null;
+  /** pickChannel's wait when it answers WAIT. */
+  pickWaitMs = 0;
+
+  constructor(o: MacEngineOptions, cfg: MacConfig) {
+    this.cfg = cfg;
+    this.o = o;
+    this.clock = o.clock;
+    this.region = o.region;
+    this.rng = o.rng;
+    this.txLog = o.txLog;
+    this.txData = o.txLog.data;
+    const t = tablesOf(o.region);
+    this.airtimes = t.airtimes;
+    this.rxTimeouts = t.rxTimeouts;
+    this.bandFreeAt = o.region.subBands.map(() => 0);
+  }
+
+  /** `clock.scheduleCall`, remembering the event for abort. */
+  atCall<T>(t: number, fn: (arg: T) => void, arg: T): void {
+    this.timers.push(this.clock.scheduleCall(t, fn, arg));
+  }
+
+  channelFree(c: Channel, t: number): number {
+    let free = Math.max(this.globalFreeAt, this.radioFreeAt);
+    if (!this.cfg.dutyCycle) return free;
+    if (this.o.dutyCycleMode === 'channel') free = Math.max(free, c.freeAt);
     else {
-      const b = subBandIndex(region, c.freqHz);
-      if (b >= 0) free = Math.max(free, bandFreeAt[b]!);
+      const b = subBandIndex(this.region, c.freqHz);
+      if (b >= 0) free = Math.max(free, this.bandFreeAt[b]!);
     }
     return Math.max(free, t);
-  };
+  }
 
   /**
    * A free channel at `dr` chosen pseudo-randomly (its index), or NO_CHANNEL when no channel
    * allows `dr`, or WAIT with the wait until one frees up in `pickWaitMs` (a number, not a
    * result object: this runs for every uplink).
    */
-  const pickChannel = (dr: number): number => {
-    const now = clock.now();
-    const chs = cfg.channels;
+  pickChannel(dr: number): number {
+    const now = this.clock.now();
+    const chs = this.cfg.channels;
     let usable = 0;
     let soonest = Infinity;
     freeList.length = 0;
@@ -127,43 +155,42 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
       const c = chs[i]!;
       if (!(c.enabled && dr >= c.minDr && dr <= c.maxDr)) continue;
       usable++;
-      const free = channelFree(c, now);
+      const free = this.channelFree(c, now);
       if (free <= now) freeList.push(i);
       else if (free < soonest) soonest = free;
     }
     if (usable === 0) return NO_CHANNEL;
     if (freeList.length === 0) {
-      pickWaitMs = soonest - now;
+      this.pickWaitMs = soonest - now;
       return WAIT;
     }
-    return freeList[rng() % freeList.length]!;
-  };
-  let pickWaitMs = 0;
+    return freeList[this.rng() % freeList.length]!;
+  }
 
-  const nextFreeMs = (dr: number): number => {
-    const now = clock.now();
+  nextFreeMs(dr: number): number {
+    const now = this.clock.now();
     let soonest = Infinity;
-    for (const c of cfg.channels) {
+    for (const c of this.cfg.channels) {
       if (!(c.enabled && dr >= c.minDr && dr <= c.maxDr)) continue;
-      const free = channelFree(c, now);
+      const free = this.channelFree(c, now);
       if (free < soonest) soonest = free;
     }
     return soonest;
-  };
+  }
 
-  // RX window timeout per data rate: 8 symbols (LoRa), 5 ms (FSK)
-  const timeout = (wdr: number): number => {
-    let t = rxTimeouts[wdr];
+  /** RX window timeout per data rate: 8 symbols (LoRa), 5 ms (FSK). */
+  timeout(wdr: number): number {
+    let t = this.rxTimeouts[wdr];
     if (t === undefined) {
-      const x = dataRate(region, wdr);
+      const x = dataRate(this.region, wdr);
       t = x && x.mod === 'lora' ? 8 * loraSymbolMs(x.sf, x.bwKhz) : 5;
-      if (wdr >= 0 && wdr < 64 && wdr === Math.floor(wdr)) rxTimeouts[wdr] = t;
+      if (wdr >= 0 && wdr < 64 && wdr === Math.floor(wdr)) this.rxTimeouts[wdr] = t;
     }
     return t;
-  };
+  }
 
-  /** Transmits `phy` on channel `ch` and listens in RX1/RX2; `done` gets the first valid downlink. */
-  const transmit = (
+  /** Transmits `phy` on channel `ch` and listens in RX1/RX2; `op` gets the first valid downlink. */
+  transmit(
     phy: Uint8Array,
     ch: number,
     type: TxLogEntry['type'],
@@ -174,235 +201,119 @@ export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine 
     rx1Offset: number,
     rx2FreqHz: number,
     rx2Dr: number,
-    accept: (dl: AirRx) => boolean,
-    done: (dl: Received | null) => void,
-  ): void => {
+    op: Operation,
+  ): void {
+    const cfg = this.cfg;
+    const region = this.region;
     const c = cfg.channels[ch]!;
     const dr = cfg.dr;
     const d = dataRate(region, dr)!;
-    const now = clock.now();
-    const airtimeMs = uplinkAirtimeMs(airtimes, region, dr, phy.length);
+    const now = this.clock.now();
+    const airtimeMs = uplinkAirtimeMs(this.airtimes, region, dr, phy.length);
     const powerDbm = txPowerDbm(region, cfg.txPowerIdx);
     const end = now + airtimeMs;
-    addTx(txData, now, c.freqHz, ch, dr, airtimeMs, powerDbm, phy.length, type, counter, retry);
-    radioFreeAt = end;
+    addTx(this.txData, now, c.freqHz, ch, dr, airtimeMs, powerDbm, phy.length, type, counter, retry);
+    this.radioFreeAt = end;
     c.freeAt = now + airtimeMs * (c.dcycle + 1);
     const b = subBandIndex(region, c.freqHz);
-    if (b >= 0) bandFreeAt[b] = end + offTimeMs(region.subBands[b]!.dutyCycle, airtimeMs);
-    if (cfg.maxDCycle > 0) globalFreeAt = end + offTimeMs(1 / Math.pow(2, cfg.maxDCycle), airtimeMs);
+    if (b >= 0) this.bandFreeAt[b] = end + offTimeMs(region.subBands[b]!.dutyCycle, airtimeMs);
+    if (cfg.maxDCycle > 0) this.globalFreeAt = end + offTimeMs(1 / Math.pow(2, cfg.maxDCycle), airtimeMs);
 
     const w1Open = end + rx1DelayMs;
-    const l: Listening = {
-      gen: generation,
-      w1Open,
-      w1Freq: rx1Frequency(region, c.freqHz),
-      w1Dr: rx1DataRate(region, dr, rx1Offset, false),
-      w2Open: w1Open + 1000,
-      w2Freq: rx2FreqHz,
-      w2Dr: rx2Dr,
-      receiving: 0,
-      finished: false,
-      rx: null,
-      accept,
-      done,
-    };
-    o.air.transmit(
+    const w1Freq = rx1Frequency(region, c.freqHz);
+    const w1Dr = rx1DataRate(region, dr, rx1Offset, false);
+    const l = new Listening(this, this.generation, w1Open, w1Freq, w1Dr, w1Open + 1000, rx2FreqHz, rx2Dr, op);
+    this.o.air.transmit(
       { phy, freqHz: c.freqHz, dr, sf: d.sf, bwKhz: d.bwKhz, powerDbm, startMs: now, airtimeMs, devEui: cfg.devEui },
       (dl) => heard(l, dl),
     );
-    atCall(l.w2Open + timeout(rx2Dr), windowsClosed, l);
-  };
+    this.atCall(l.w2Open + this.timeout(rx2Dr), windowsClosed, l);
+  }
 
-  // A transmission's listening, as functions of its Listening record rather than closures
-  // made for every transmission: the clock calls the event ones with the record.
-  const finish = (l: Listening, r: Received | null): void => {
-    if (l.finished || l.gen !== generation) return;
-    l.finished = true;
-    l.done(r);
-  };
-  /** A downlink reaches the antenna: received when it matches an open window. */
-  const heard = (l: Listening, dl: AirRx): void => {
-    if (l.gen !== generation || l.finished || l.receiving) return;
-    const t = clock.now();
-    let w: 1 | 2 | 0 = 0;
-    if (t >= l.w1Open - 1 && t <= l.w1Open + timeout(l.w1Dr) && dl.freqHz === l.w1Freq && dl.dr === l.w1Dr) w = 1;
-    else if (t >= l.w2Open - 1 && t <= l.w2Open + timeout(l.w2Dr) && dl.freqHz === l.w2Freq && dl.dr === l.w2Dr) w = 2;
-    if (!w) return;
-    l.receiving = w;
-    l.rx = { ...dl, phy: new Uint8Array(dl.phy) };
-    atCall(t + Math.max(0, drTimeOnAir(region, dl.dr, dl.phy.length, false)), receptionEnd, l);
-  };
-  /** Event: the downlink being received (one at a time) has fully arrived. */
-  const receptionEnd = (l: Listening): void => {
-    const w = l.receiving as 1 | 2;
-    const copy = l.rx!;
-    l.receiving = 0;
-    if (l.accept(copy)) finish(l, { rx: copy, window: w });
-    else if (w === 2) finish(l, null);
-  };
-  /** Event: RX2 has timed out. */
-  const windowsClosed = (l: Listening): void => {
-    if (!l.receiving) finish(l, null);
-  };
+  busy(): boolean {
+    return this.active;
+  }
+  lastRx(): { rssi: number; snr: number } | null {
+    return this.rxInfo;
+  }
+  lastLinkCheck(): { margin: number; gwCnt: number } | null {
+    return this.linkInfo;
+  }
+  resetChannels(): void {
+    this.cfg.channels = defaultChannels(this.region, this.o.defaultDcycle);
+  }
+  abort(): void {
+    for (const id of this.timers) this.clock.cancel(id);
+    this.timers.length = 0;
+    this.generation++;
+    this.active = false;
+  }
 
-  const engine: MacEngine = {
-    cfg,
-    txLog,
-    busy: () => active,
-    nextFreeMs,
-    lastRx: () => rxInfo,
-    lastLinkCheck: () => linkInfo,
-    resetChannels() {
-      cfg.channels = defaultChannels(region, o.defaultDcycle);
-    },
-    abort() {
-      for (const id of timers) clock.cancel(id);
-      timers.length = 0;
-      generation++;
-      active = false;
-    },
-    join(cb, deny, devNonce) {
-      if (active) return { ok: false, error: 'busy' };
-      if (!cfg.appKey || !hexToBytes(cfg.devEui) || !hexToBytes(cfg.joinEui)) return { ok: false, error: 'keys_not_init' };
-      const ch = pickChannel(cfg.dr);
-      if (ch === NO_CHANNEL) return { ok: false, error: 'invalid_param' };
-      if (ch === WAIT) return { ok: false, error: 'no_free_ch', waitMs: pickWaitMs };
-      const appKey = cfg.appKey;
-      const phy = buildJoinRequest({ joinEui: hexToBytes(cfg.joinEui)!, devEui: hexToBytes(cfg.devEui)!, devNonce }, appKey);
-      active = true;
-      cfg.joined = false;
-      let accepted: ReturnType<typeof decryptJoinAccept> | null = null;
-      transmit(
-        phy,
-        ch,
-        'join',
-        devNonce,
-        0,
-        JOIN_ACCEPT_DELAY1_MS,
-        0,
-        region.rx2.hz,
-        region.rx2.dr,
-        (dl) => {
-          if (deny) return false;
-          accepted = decryptJoinAccept(dl.phy, appKey);
-          return accepted.ok;
-        },
-        (r) => {
-          active = false;
-          timers.length = 0;
-          if (!r || !accepted || !accepted.ok) return cb(false);
-          const ja = accepted.value;
-          const keys = deriveSessionKeys(appKey, ja.joinNonce, ja.netId, devNonce);
-          cfg.devAddr = ja.devAddr;
-          cfg.nwkSKey = keys.nwkSKey;
-          cfg.appSKey = keys.appSKey;
-          cfg.fCntUp = 0;
-          cfg.fCntDown = 0;
-          cfg.rx1DrOffset = ja.rx1DrOffset;
-          cfg.rx2Dr = ja.rx2Dr;
-          cfg.rx1DelayMs = Math.max(1, ja.rxDelaySec) * 1000;
-          if (ja.cfList && ja.cfList[15] === 0) applyCfList(ja.cfList);
-          cfg.joined = true;
-          macAnswers = [];
-          ackDownlink = false;
-          rxInfo = { rssi: r.rx.rssi, snr: r.rx.snr };
-          cb(true);
-        },
-      );
-      return STARTED;
-    },
-    send(confirmed, port, payload, cb) {
-      if (active) return { ok: false, error: 'busy' };
-      if (!cfg.joined || !cfg.nwkSKey || !cfg.appSKey) return { ok: false, error: 'not_joined' };
-      if (port < 1 || port > 223) return { ok: false, error: 'invalid_param' };
-      if (cfg.fCntUp > 0xffffffff) return { ok: false, error: 'fcnt_rollover' };
-      const link = cfg.linkCheck;
-      let fOpts: Uint8Array = NO_FOPTS;
-      if (link || macAnswers.length > 0) {
-        const all = link ? macAnswers.concat([{ cid: CID.LinkCheck, name: 'LinkCheck', payload: new Uint8Array(0) }]) : macAnswers;
-        // whole commands only, as many as fit in the 15 FOpts bytes
-        const mac: MacCommand[] = [];
-        let len = 0;
-        for (const c of all) if (len + 1 + c.payload.length <= 15) (mac.push(c), (len += 1 + c.payload.length));
-        if (mac.length > 0) fOpts = encodeMacCommands(mac);
-      }
-      const max = maxAppPayload(region, cfg.dr, fOpts.length, false);
-      if (max < 0 || payload.length > max) return { ok: false, error: 'invalid_data_len' };
-      const ch = pickChannel(cfg.dr);
-      if (ch === NO_CHANNEL) return { ok: false, error: 'invalid_param' };
-      if (ch === WAIT) return { ok: false, error: 'no_free_ch', waitMs: pickWaitMs };
-      const fCnt = cfg.fCntUp;
-      const keys = { nwkSKey: cfg.nwkSKey, appSKey: cfg.appSKey };
-      const phy = buildDataFrame(
-        { mType: confirmed ? 4 : 2, devAddr: cfg.devAddr, fCnt, adr: cfg.adr, ack: ackDownlink, fOpts, fPort: port, payload },
-        keys,
-      );
-      cfg.fCntUp = fCnt + 1;
-      macAnswers = [];
-      ackDownlink = false;
-      cfg.linkCheck = false;
-      linkInfo = link ? null : linkInfo;
-      active = true;
-      const attempt = (ch: number, retry: number): void => {
-        let opened: ReturnType<typeof openDownlink> = null;
-        transmit(
-          phy,
-          ch,
-          confirmed ? 'confirmed' : 'unconfirmed',
-          fCnt,
-          retry,
-          cfg.rx1DelayMs,
-          cfg.rx1DrOffset,
-          cfg.rx2FreqHz,
-          cfg.rx2Dr,
-          (dl) => {
-            opened = openDownlink(dl.phy, cfg, keys);
-            return opened !== null;
-          },
-          (r) => {
-            const dn = r ? opened : null;
-            if (r && dn) {
-              rxInfo = { rssi: r.rx.rssi, snr: r.rx.snr };
-              cfg.fCntDown = (dn.fCnt + 1) >>> 0;
-              ackDownlink = dn.mType === 5;
-              const res = handleDownlinkMac(dn.mac, cfg, region, r.rx.snr);
-              macAnswers = res.answers;
-              if (res.linkCheck) linkInfo = res.linkCheck;
-            }
-            if (confirmed && !(dn && dn.ack) && retry < cfg.retx) {
-              // ACK_TIMEOUT 2 s +- 1 s, then the next free channel
-              const again = clock.now() + 1000 + (rng() % 2001);
-              const retryAt = (): void => {
-                const p = pickChannel(cfg.dr);
-                if (p >= 0) attempt(p, retry + 1);
-                else at(clock.now() + (p === WAIT ? pickWaitMs : 1000), retryAt);
-              };
-              at(again, retryAt);
-              return;
-            }
-            active = false;
-            timers.length = 0;
-            const out: TxOutcome = { delivered: !confirmed || !!(dn && dn.ack) };
-            if (dn && dn.port !== undefined && dn.port > 0) {
-              out.downlink = { port: dn.port, payload: dn.payload, window: r!.window, rssi: r!.rx.rssi, snr: r!.rx.snr };
-            }
-            if (link) out.linkCheck = linkInfo;
-            cb(out);
-          },
-        );
-      };
-      attempt(ch, 0);
-      return STARTED;
-    },
-  };
+  join<T>(cb: (accepted: boolean, arg: T) => void, arg: T, deny: boolean, devNonce: number): StartResult {
+    const cfg = this.cfg;
+    if (this.active) return { ok: false, error: 'busy' };
+    if (!cfg.appKey || !hexToBytes(cfg.devEui) || !hexToBytes(cfg.joinEui)) return { ok: false, error: 'keys_not_init' };
+    const ch = this.pickChannel(cfg.dr);
+    if (ch === NO_CHANNEL) return { ok: false, error: 'invalid_param' };
+    if (ch === WAIT) return { ok: false, error: 'no_free_ch', waitMs: this.pickWaitMs };
+    const appKey = cfg.appKey;
+    const phy = buildJoinRequest({ joinEui: hexToBytes(cfg.joinEui)!, devEui: hexToBytes(cfg.devEui)!, devNonce }, appKey);
+    this.active = true;
+    cfg.joined = false;
+    const op = new Join<T>(this, appKey, deny, devNonce, cb, arg);
+    this.transmit(phy, ch, 'join', devNonce, 0, JOIN_ACCEPT_DELAY1_MS, 0, this.region.rx2.hz, this.region.rx2.dr, op);
+    return STARTED;
+  }
 
-  const applyCfList = (cf: Uint8Array): void => {
-    engine.resetChannels();
+  send<T>(confirmed: boolean, port: number, payload: Uint8Array, cb: (o: TxOutcome, arg: T) => void, arg: T): StartResult {
+    const cfg = this.cfg;
+    if (this.active) return { ok: false, error: 'busy' };
+    if (!cfg.joined || !cfg.nwkSKey || !cfg.appSKey) return { ok: false, error: 'not_joined' };
+    if (port < 1 || port > 223) return { ok: false, error: 'invalid_param' };
+    if (cfg.fCntUp > 0xffffffff) return { ok: false, error: 'fcnt_rollover' };
+    const link = cfg.linkCheck;
+    let fOpts: Uint8Array = NO_FOPTS;
+    if (link || this.macAnswers.length > 0) {
+      const all = link ? this.macAnswers.concat([{ cid: CID.LinkCheck, name: 'LinkCheck', payload: new Uint8Array(0) }]) : this.macAnswers;
+      // whole commands only, as many as fit in the 15 FOpts bytes
+      const mac: MacCommand[] = [];
+      let len = 0;
+      for (const c of all) if (len + 1 + c.payload.length <= 15) (mac.push(c), (len += 1 + c.payload.length));
+      if (mac.length > 0) fOpts = encodeMacCommands(mac);
+    }
+    const max = maxAppPayload(this.region, cfg.dr, fOpts.length, false);
+    if (max < 0 || payload.length > max) return { ok: false, error: 'invalid_data_len' };
+    const ch = this.pickChannel(cfg.dr);
+    if (ch === NO_CHANNEL) return { ok: false, error: 'invalid_param' };
+    if (ch === WAIT) return { ok: false, error: 'no_free_ch', waitMs: this.pickWaitMs };
+    const fCnt = cfg.fCntUp;
+    const keys = { nwkSKey: cfg.nwkSKey, appSKey: cfg.appSKey };
+    const phy = buildDataFrame(
+      { mType: confirmed ? 4 : 2, devAddr: cfg.devAddr, fCnt, adr: cfg.adr, ack: this.ackDownlink, fOpts, fPort: port, payload },
+      keys,
+    );
+    cfg.fCntUp = fCnt + 1;
+    this.macAnswers = [];
+    this.ackDownlink = false;
+    cfg.linkCheck = false;
+    this.linkInfo = link ? null : this.linkInfo;
+    this.active = true;
+    new Uplink<T>(this, phy, confirmed, fCnt, keys, link, cb, arg).attempt(ch, 0);
+    return STARTED;
+  }
+
+  /** The end of an operation (join or uplink) that its callback is told of. */
+  ended(): void {
+    this.active = false;
+    this.timers.length = 0;
+  }
+
+  applyCfList(cf: Uint8Array): void {
+    this.resetChannels();
     for (let i = 0; i < 5; i++) {
       const f = (cf[i * 3]! | (cf[i * 3 + 1]! << 8) | (cf[i * 3 + 2]! << 16)) * 100;
-      if (f > 0) cfg.channels.push({ freqHz: f, minDr: 0, maxDr: 5, enabled: true, dcycle: o.defaultDcycle, freeAt: 0 });
+      if (f > 0) this.cfg.channels.push({ freqHz: f, minDr: 0, maxDr: 5, enabled: true, dcycle: this.o.defaultDcycle, freeAt: 0 });
     }
-  };
-
-  return engine;
+  }
 }
+

@@ -10,7 +10,8 @@ export const DEFAULT_DCYCLE = 302;
 const hexKey = (v: string | undefined, n: number): Uint8Array | null => (v !== undefined && isHex(v, n) ? hexToBytes(v) : null);
 
 /** `a`: the command's words, `mac set <param> <value>...` (indices from 2 on are read). */
-export function rnMacSet(a: string[], cfg: MacConfig, armLinkCheck: (sec: number) => void): string {
+/** `owner.armLinkCheck` is called for `mac set linkchk` (the emulator passes itself). */
+export function rnMacSet(a: string[], cfg: MacConfig, owner: { armLinkCheck(sec: number): void }): string {
   const p = a[2];
   const v = a[3];
   const w = a[4];
@@ -65,7 +66,7 @@ export function rnMacSet(a: string[], cfg: MacConfig, armLinkCheck: (sec: number
       else if (p === 'rxdelay1') cfg.rx1DelayMs = n;
       else if (p === 'upctr') cfg.fCntUp = n;
       else if (p === 'dnctr') cfg.fCntDown = n;
-      else if (p === 'linkchk') armLinkCheck(n);
+      else if (p === 'linkchk') owner.armLinkCheck(n);
       return 'ok';
     }
     case 'rx2': {
@@ -112,8 +113,8 @@ function chSet(a: string[], cfg: MacConfig): string {
 }
 
 /** `a`: the command's words, `mac get <param>...` (indices from 2 on are read). */
-/** `status` is called only for `mac get status` (it reads module state the other parameters don't need). */
-export function rnMacGet(a: string[], cfg: MacConfig, engine: MacEngine, status: () => number): string {
+/** `owner.status()` is called only for `mac get status` (it reads module state the other parameters don't need). */
+export function rnMacGet(a: string[], cfg: MacConfig, engine: MacEngine, owner: { status(): number }): string {
   switch (a[2]) {
     case 'deveui':
       return cfg.devEui;
@@ -144,7 +145,7 @@ export function rnMacGet(a: string[], cfg: MacConfig, engine: MacEngine, status:
     case 'dnctr':
       return String(cfg.fCntDown);
     case 'status':
-      return status().toString(16).toUpperCase().padStart(8, '0');
+      return owner.status().toString(16).toUpperCase().padStart(8, '0');
     case 'dcycleps':
       return String(Math.pow(2, cfg.maxDCycle));
     case 'mrgn':

@@ -10,10 +10,10 @@ import { EU868 } from '../../firmware/lorawan/regions/eu868.ts';
 import type { Region } from '../../firmware/lorawan/region.ts';
 import { bytesToHex, hexToBytes } from '../lorawan/frames.ts';
 import { createSeededRng } from '../lorawan/rng.ts';
-import { createLineReader, createReplier, decIn, words } from './line.ts';
+import { createLineReaderFor, createReplier, decIn, words } from './line.ts';
 import { DEFAULT_DCYCLE, rnMacGet, rnMacSet } from './rn2483-params.ts';
 import { createMacEngine, defaultChannels, type MacConfig, type MacEngine, type StartResult, type TxOutcome } from './mac-engine.ts';
-import { createFaultPlan, modemState, type ModemEmulator, type ModemEmulatorOptions, TxLog } from './types.ts';
+import { createFaultPlan, type FaultKind, type FaultPlan, modemState, type ModemEmulator, type ModemEmulatorOptions, type ModemState, TxLog } from './types.ts';
 
 export type { ModemEmulator, ModemState } from './types.ts';
 
@@ -27,35 +27,84 @@ export interface Rn2483Options extends ModemEmulatorOptions {
 type Saved = Pick<MacConfig, 'devEui' | 'joinEui' | 'appKey' | 'devAddr' | 'nwkSKey' | 'appSKey' | 'fCntUp' | 'fCntDown' | 'rx2Dr' | 'rx2FreqHz' | 'channels'>;
 
 export function createRn2483(clock: Clock, peer: SerialPeer, opts: Rn2483Options): ModemEmulator {
-  const region = opts.region ?? EU868;
-  const rng = createSeededRng(opts.seed);
-  const faults = createFaultPlan(opts.faults ?? {}, rng);
-  const out = createReplier(peer, faults, rng);
-  const hwEui = opts.hwEui.toUpperCase();
-  const txLog = new TxLog();
-  let saved: Saved | null = null;
-  let cfg!: MacConfig;
-  let engine!: MacEngine;
-  let booted = false;
-  let asleep: number | null = null; // timer id while sleeping
-  let hung = false;
-  let syncPending = false;
-  let paused = false;
-  let linkTimer: number | null = null;
+  return new Rn2483(clock, peer, opts);
+}
 
-  const copy = (s: Saved): Saved => ({ ...s, channels: s.channels.map((c) => ({ ...c, freeAt: 0 })) });
+const copySaved = (s: Saved): Saved => ({ ...s, channels: s.channels.map((c) => ({ ...c, freeAt: 0 })) });
 
-  const boot = (): void => {
-    if (booted) engine.abort();
-    booted = true;
-    if (asleep !== null) clock.cancel(asleep);
-    if (linkTimer !== null) clock.cancel(linkTimer);
-    asleep = null;
-    linkTimer = null;
-    paused = false;
-    syncPending = false;
-    const base: Saved = saved
-      ? copy(saved)
+// The emulator is a class rather than closures over the module's state: with ten thousand
+// emulators their state is rarely in the CPU cache, and an instance is one object to reach
+// (its methods are shared) where closures are one each plus a context. It is its own
+// line-reader target and serial handlers (onLine, onData, onBreak), and the clock and the
+// MAC engine call module functions with it as the argument.
+class Rn2483 implements ModemEmulator {
+  readonly log = new TxLog();
+  readonly clock: Clock;
+  readonly peer: SerialPeer;
+  readonly air: Rn2483Options['air'];
+  readonly region: Region;
+  readonly rng: () => number;
+  readonly faults: FaultPlan;
+  readonly out: ReturnType<typeof createReplier>;
+  readonly hwEui: string;
+  readonly reader: ReturnType<typeof createLineReaderFor>;
+  saved: Saved | null = null;
+  cfg!: MacConfig;
+  engine!: MacEngine;
+  booted = false;
+  /** Timer id while sleeping. */
+  asleep: number | null = null;
+  hung = false;
+  syncPending = false;
+  paused = false;
+  linkTimer: number | null = null;
+  /** The `mac set linkchk` interval (s) while linkTimer runs. */
+  linkSec = 0;
+
+  constructor(clock: Clock, peer: SerialPeer, opts: Rn2483Options) {
+    this.clock = clock;
+    this.peer = peer;
+    this.air = opts.air;
+    this.region = opts.region ?? EU868;
+    this.rng = createSeededRng(opts.seed);
+    this.faults = createFaultPlan(opts.faults ?? {}, this.rng);
+    this.out = createReplier(peer, this.faults, this.rng);
+    this.hwEui = opts.hwEui.toUpperCase();
+    this.reader = createLineReaderFor(this);
+    peer.setBaud(57600);
+    peer.attach(this);
+    this.boot();
+  }
+
+  get txLog() {
+    return this.log.entries();
+  }
+  inject(k: FaultKind): void {
+    this.faults.inject(k);
+  }
+  hardwareReset(): void {
+    this.hung = false;
+    this.reader.clear();
+    this.peer.setBaud(57600);
+    this.boot();
+  }
+  state(): ModemState {
+    return modemState(this.cfg, { asleep: this.asleep !== null, hung: this.hung, busy: this.engine.busy(), baud: this.peer.baud() });
+  }
+
+  boot(): void {
+    const clock = this.clock;
+    const region = this.region;
+    if (this.booted) this.engine.abort();
+    this.booted = true;
+    if (this.asleep !== null) clock.cancel(this.asleep);
+    if (this.linkTimer !== null) clock.cancel(this.linkTimer);
+    this.asleep = null;
+    this.linkTimer = null;
+    this.paused = false;
+    this.syncPending = false;
+    const base: Saved = this.saved
+      ? copySaved(this.saved)
       : {
           devEui: '0000000000000000',
           joinEui: '0000000000000000',
@@ -69,7 +118,7 @@ export function createRn2483(clock: Clock, peer: SerialPeer, opts: Rn2483Options
           rx2FreqHz: region.rx2.hz,
           channels: defaultChannels(region, DEFAULT_DCYCLE),
         };
-    cfg = {
+    this.cfg = {
       ...base,
       dr: 5,
       adr: false,
@@ -83,177 +132,178 @@ export function createRn2483(clock: Clock, peer: SerialPeer, opts: Rn2483Options
       dutyCycle: true,
       linkCheck: false,
     };
-    engine = createMacEngine({ clock, air: opts.air, region, rng, dutyCycleMode: 'channel', defaultDcycle: DEFAULT_DCYCLE, txLog }, cfg);
-    out.raw(RN2483_VERSION);
-  };
+    this.engine = createMacEngine({ clock, air: this.air, region, rng: this.rng, dutyCycleMode: 'channel', defaultDcycle: DEFAULT_DCYCLE, txLog: this.log }, this.cfg);
+    this.out.raw(RN2483_VERSION);
+  }
 
-  const reply = (s: string): void => {
-    if (!hung) out.reply(s);
-  };
+  reply(s: string): void {
+    if (!this.hung) this.out.reply(s);
+  }
 
-  const startError = (r: StartResult): string | null => {
-    if (r.ok) return null;
-    return r.error === 'fcnt_rollover' ? 'frame_counter_err_rejoin_needed' : r.error;
-  };
-
-  const armLinkCheck = (sec: number): void => {
-    if (linkTimer !== null) clock.cancel(linkTimer);
-    linkTimer = null;
+  /** `mac set linkchk <sec>` (called by rnMacSet). */
+  armLinkCheck(sec: number): void {
+    if (this.linkTimer !== null) this.clock.cancel(this.linkTimer);
+    this.linkTimer = null;
     if (sec === 0) return;
-    cfg.linkCheck = true;
-    const tick = (): void => {
-      cfg.linkCheck = true;
-      linkTimer = clock.after(sec * 1000, tick);
-    };
-    linkTimer = clock.after(sec * 1000, tick);
-  };
+    this.cfg.linkCheck = true;
+    this.linkSec = sec;
+    this.linkTimer = this.clock.afterCall(sec * 1000, linkTick, this);
+  }
 
-  const status = (): number =>
-    (cfg.joined ? 1 : 0) | (engine.busy() ? 1 << 1 : 0) | (cfg.adr ? 1 << 5 : 0) | (paused ? 1 << 7 : 0) | (linkTimer !== null ? 1 << 9 : 0);
+  /** `mac get status` (called by rnMacGet). */
+  status(): number {
+    const cfg = this.cfg;
+    return (cfg.joined ? 1 : 0) | (this.engine.busy() ? 1 << 1 : 0) | (cfg.adr ? 1 << 5 : 0) | (this.paused ? 1 << 7 : 0) | (this.linkTimer !== null ? 1 << 9 : 0);
+  }
 
-  const macJoin = (mode: string | undefined): void => {
-    if (mode !== 'otaa' && mode !== 'abp') return reply('invalid_param');
-    if (paused) return reply('mac_paused');
-    if (faults.take('busy') || engine.busy()) return reply('busy');
-    if (faults.take('no-free-ch')) return reply('no_free_ch');
+  macJoin(mode: string | undefined): void {
+    const cfg = this.cfg;
+    const faults = this.faults;
+    if (mode !== 'otaa' && mode !== 'abp') return this.reply('invalid_param');
+    if (this.paused) return this.reply('mac_paused');
+    if (faults.take('busy') || this.engine.busy()) return this.reply('busy');
+    if (faults.take('no-free-ch')) return this.reply('no_free_ch');
     if (mode === 'abp') {
-      if (!cfg.nwkSKey || !cfg.appSKey) return reply('keys_not_init');
+      if (!cfg.nwkSKey || !cfg.appSKey) return this.reply('keys_not_init');
       cfg.joined = true;
-      reply('ok');
-      return reply('accepted');
+      this.reply('ok');
+      return this.reply('accepted');
     }
     const deny = faults.take('deny-join');
-    const err = startError(engine.join((ok) => reply(ok ? 'accepted' : 'denied'), deny, rng() & 0xffff));
-    reply(err ?? 'ok');
-  };
-
-  // the second reply of `mac tx` (one function for every uplink: it needs nothing from the command)
-  const txDone = (o: TxOutcome): void => {
-    if (o.downlink) reply(`mac_rx ${o.downlink.port} ${bytesToHex(o.downlink.payload)}`);
-    else reply(o.delivered ? 'mac_tx_ok' : 'mac_err');
-  };
+    const err = startError(this.engine.join(joinDone, this, deny, this.rng() & 0xffff));
+    this.reply(err ?? 'ok');
+  }
 
   /** `mac tx <cnf|uncnf> <port> [<hex>]`; `a` holds the command's words. */
-  const macTx = (a: string[]): void => {
+  macTx(a: string[]): void {
     const port = decIn(a[3], 1, 223);
     const data = a[4] === undefined ? new Uint8Array(0) : hexToBytes(a[4]);
-    if ((a[2] !== 'cnf' && a[2] !== 'uncnf') || port === null || data === null || a.length > 5) return reply('invalid_param');
-    if (paused) return reply('mac_paused');
-    if (!cfg.joined) return reply('not_joined');
-    if (faults.take('busy')) return reply('busy');
-    if (faults.take('no-free-ch')) return reply('no_free_ch');
-    const err = startError(engine.send(a[2] === 'cnf', port, data, txDone));
-    reply(err ?? 'ok');
-  };
+    if ((a[2] !== 'cnf' && a[2] !== 'uncnf') || port === null || data === null || a.length > 5) return this.reply('invalid_param');
+    if (this.paused) return this.reply('mac_paused');
+    if (!this.cfg.joined) return this.reply('not_joined');
+    if (this.faults.take('busy')) return this.reply('busy');
+    if (this.faults.take('no-free-ch')) return this.reply('no_free_ch');
+    const err = startError(this.engine.send(a[2] === 'cnf', port, data, txDone, this));
+    this.reply(err ?? 'ok');
+  }
 
-  const sleep = (v: string | undefined): void => {
+  sleep(v: string | undefined): void {
     const ms = decIn(v, 100, 4294967295);
-    if (ms === null) return reply('invalid_param');
-    engine.abort();
-    asleep = clock.after(ms, wake);
-  };
+    if (ms === null) return this.reply('invalid_param');
+    this.engine.abort();
+    this.asleep = this.clock.afterCall(ms, wake, this);
+  }
 
-  const wake = (): void => {
-    if (asleep === null) return;
-    clock.cancel(asleep);
-    asleep = null;
-    reply('ok');
-  };
+  wake(): void {
+    if (this.asleep === null) return;
+    this.clock.cancel(this.asleep);
+    this.asleep = null;
+    this.reply('ok');
+  }
 
-  const onLine = (line: string): void => {
-    if (hung || asleep !== null) return;
-    if (faults.take('hang')) {
-      hung = true;
+  /** A command line from the line reader. */
+  onLine(line: string): void {
+    if (this.hung || this.asleep !== null) return;
+    if (this.faults.take('hang')) {
+      this.hung = true;
       return;
     }
-    if (faults.take('reset')) return boot();
+    if (this.faults.take('reset')) return this.boot();
     const a = words(line);
     const c0 = a[0];
     const c1 = a[1];
     if (c0 === 'sys') {
-      if (c1 === 'get' && a[2] === 'ver') return reply(RN2483_VERSION);
-      if (c1 === 'get' && a[2] === 'hweui') return reply(hwEui);
-      if (c1 === 'get' && a[2] === 'vdd') return reply('3300');
-      if (c1 === 'reset' && a.length === 2) return boot();
+      if (c1 === 'get' && a[2] === 'ver') return this.reply(RN2483_VERSION);
+      if (c1 === 'get' && a[2] === 'hweui') return this.reply(this.hwEui);
+      if (c1 === 'get' && a[2] === 'vdd') return this.reply('3300');
+      if (c1 === 'reset' && a.length === 2) return this.boot();
       if (c1 === 'factoryRESET' && a.length === 2) {
-        saved = null;
-        return boot();
+        this.saved = null;
+        return this.boot();
       }
-      if (c1 === 'sleep') return sleep(a[2]);
-      return reply('invalid_param');
+      if (c1 === 'sleep') return this.sleep(a[2]);
+      return this.reply('invalid_param');
     }
     if (c0 === 'mac') {
+      const cfg = this.cfg;
       switch (c1) {
         case 'reset':
-          if (a[2] !== undefined && a[2] !== '868') return reply('invalid_param');
-          engine.abort();
+          if (a[2] !== undefined && a[2] !== '868') return this.reply('invalid_param');
+          this.engine.abort();
           Object.assign(cfg, { dr: 5, adr: false, txPowerIdx: 1, retx: 7, rx1DelayMs: 1000, rx1DrOffset: 0, joined: false, fCntUp: 0, fCntDown: 0 });
-          cfg.rx2Dr = region.rx2.dr;
-          cfg.rx2FreqHz = region.rx2.hz;
-          engine.resetChannels();
-          return reply('ok');
+          cfg.rx2Dr = this.region.rx2.dr;
+          cfg.rx2FreqHz = this.region.rx2.hz;
+          this.engine.resetChannels();
+          return this.reply('ok');
         case 'set':
-          return reply(rnMacSet(a, cfg, armLinkCheck));
+          return this.reply(rnMacSet(a, cfg, this));
         case 'get':
-          return reply(rnMacGet(a, cfg, engine, status));
+          return this.reply(rnMacGet(a, cfg, this.engine, this));
         case 'join':
-          return macJoin(a[2]);
+          return this.macJoin(a[2]);
         case 'tx':
-          return macTx(a);
+          return this.macTx(a);
         case 'save':
-          saved = copy(cfg);
-          return reply('ok');
+          this.saved = copySaved(cfg);
+          return this.reply('ok');
         case 'forceENABLE':
-          return reply('ok');
+          return this.reply('ok');
         case 'pause':
-          if (engine.busy()) return reply('0');
-          paused = true;
-          return reply(String(MAX_PAUSE_MS));
+          if (this.engine.busy()) return this.reply('0');
+          this.paused = true;
+          return this.reply(String(MAX_PAUSE_MS));
         case 'resume':
-          paused = false;
-          return reply('ok');
+          this.paused = false;
+          return this.reply('ok');
         default:
-          return reply('invalid_param');
+          return this.reply('invalid_param');
       }
     }
-    if (c0 === 'radio' && c1 === 'get' && a[2] === 'snr') return reply(String(Math.round(engine.lastRx()?.snr ?? -128)));
-    reply('invalid_param');
-  };
+    if (c0 === 'radio' && c1 === 'get' && a[2] === 'snr') return this.reply(String(Math.round(this.engine.lastRx()?.snr ?? -128)));
+    this.reply('invalid_param');
+  }
 
-  const reader = createLineReader(onLine);
-  peer.setBaud(57600);
-  peer.attach({
-    onData(chunk) {
-      if (syncPending) {
-        // after a break the module measures the 0x55 auto-baud character
-        syncPending = false;
-        if (chunk.charCodeAt(0) === 0x55) chunk = chunk.slice(1);
-        reader.clear();
-        if (asleep !== null) wake();
-      }
-      if (asleep !== null || hung) return; // the UART is off while asleep
-      reader.push(chunk);
-    },
-    onBreak() {
-      hung = false;
-      syncPending = true;
-      peer.autobaud();
-    },
-  });
-  boot();
+  /** Serial handler: characters from the device. */
+  onData(chunk: string): void {
+    if (this.syncPending) {
+      // after a break the module measures the 0x55 auto-baud character
+      this.syncPending = false;
+      if (chunk.charCodeAt(0) === 0x55) chunk = chunk.slice(1);
+      this.reader.clear();
+      if (this.asleep !== null) this.wake();
+    }
+    if (this.asleep !== null || this.hung) return; // the UART is off while asleep
+    this.reader.push(chunk);
+  }
 
-  return {
-    log: txLog,
-    get txLog() {
-      return txLog.entries();
-    },
-    inject: (k) => faults.inject(k),
-    hardwareReset() {
-      hung = false;
-      reader.clear();
-      peer.setBaud(57600);
-      boot();
-    },
-    state: () => modemState(cfg, { asleep: asleep !== null, hung, busy: engine.busy(), baud: peer.baud() }),
-  };
+  /** Serial handler: a break on the device's TX line has ended. */
+  onBreak(): void {
+    this.hung = false;
+    this.syncPending = true;
+    this.peer.autobaud();
+  }
+}
+
+function startError(r: StartResult): string | null {
+  if (r.ok) return null;
+  return r.error === 'fcnt_rollover' ? 'frame_counter_err_rejoin_needed' : r.error;
+}
+
+// Functions the clock and the MAC engine call with the emulator (shared, no closure per event).
+function wake(m: Rn2483): void {
+  m.wake();
+}
+/** The periodic LinkCheck of `mac set linkchk`: asks for one in the next uplink. */
+function linkTick(m: Rn2483): void {
+  m.cfg.linkCheck = true;
+  m.linkTimer = m.clock.afterCall(m.linkSec * 1000, linkTick, m);
+}
+/** The second reply of `mac join`. */
+function joinDone(ok: boolean, m: Rn2483): void {
+  m.reply(ok ? 'accepted' : 'denied');
+}
+/** The second reply of `mac tx`. */
+function txDone(o: TxOutcome, m: Rn2483): void {
+  if (o.downlink) m.reply(`mac_rx ${o.downlink.port} ${bytesToHex(o.downlink.payload)}`);
+  else m.reply(o.delivered ? 'mac_tx_ok' : 'mac_err');
 }

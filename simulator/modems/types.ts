@@ -122,8 +122,10 @@ export interface MacEngine {
   cfg: MacConfig;
   readonly txLog: TxLog;
   busy(): boolean;
-  join(cb: (accepted: boolean) => void, deny: boolean, devNonce: number): StartResult;
-  send(confirmed: boolean, port: number, payload: Uint8Array, cb: (o: TxOutcome) => void): StartResult;
+  /** `cb(accepted, arg)` when the join ends (a shared function and its argument: no closure per join). */
+  join<T>(cb: (accepted: boolean, arg: T) => void, arg: T, deny: boolean, devNonce: number): StartResult;
+  /** `cb(outcome, arg)` when the uplink (with its retransmissions) ends. */
+  send<T>(confirmed: boolean, port: number, payload: Uint8Array, cb: (o: TxOutcome, arg: T) => void, arg: T): StartResult;
   /** Cancels the operation in progress (reset, sleep): its callback never fires. */
   abort(): void;
   /** Earliest time any channel usable at `dr` is free (duty cycle). */
@@ -135,25 +137,6 @@ export interface MacEngine {
 
 /** A downlink received in a window. */
 export type Received = { rx: AirRx; window: 1 | 2 };
-
-/** What one transmission listens for in its receive windows (the engine's record, see transmit). */
-export interface Listening {
-  /** The engine's generation at the transmission: a later abort makes the record stale. */
-  gen: number;
-  w1Open: number;
-  w1Freq: number;
-  w1Dr: number;
-  w2Open: number;
-  w2Freq: number;
-  w2Dr: number;
-  /** The window of the downlink being received, 0 when none is. */
-  receiving: 1 | 2 | 0;
-  finished: boolean;
-  /** The downlink being received (a copy). */
-  rx: AirRx | null;
-  accept: (dl: AirRx) => boolean;
-  done: (dl: Received | null) => void;
-}
 
 const TX_TYPES: readonly TxLogEntry['type'][] = ['join', 'unconfirmed', 'confirmed'];
 /** Numbers per transmission in TxLog.data. */

@@ -1,0 +1,185 @@
+// The operations of the MAC engine (mac-engine.ts) and a transmission's receive windows:
+// a join or a data uplink (with its retransmissions) is one object with shared methods, and
+// the clock's events are module functions called with a record, rather than closures made
+// for every uplink (fewer objects for the garbage collector; see mac-engine.ts).
+import { drTimeOnAir } from '../../firmware/lorawan/region.ts';
+import { decryptJoinAccept, deriveSessionKeys } from '../lorawan/frames.ts';
+import { handleDownlinkMac, openDownlink } from './downlink.ts';
+import type { Engine } from './mac-engine.ts';
+import type { AirRx, Received, TxOutcome } from './types.ts';
+
+// Engine.pickChannel's answers besides a channel index
+export const NO_CHANNEL = -1;
+export const WAIT = -2;
+
+/** What a transmission's receive windows are for: the operation that gets the downlink. */
+export interface Operation {
+  /** A downlink fully received: true when it is the awaited one (it ends the listening). */
+  accept(dl: AirRx): boolean;
+  /** The listening ended: the accepted downlink with its window, or null. */
+  done(r: Received | null): void;
+}
+
+/** What one transmission listens for in its receive windows (see Engine.transmit). */
+export class Listening {
+  /** The window of the downlink being received, 0 when none is. */
+  receiving: 1 | 2 | 0 = 0;
+  finished = false;
+  /** The downlink being received (a copy). */
+  rx: AirRx | null = null;
+  constructor(
+    readonly eng: Engine,
+    /** The engine's generation at the transmission: a later abort makes the record stale. */
+    readonly gen: number,
+    readonly w1Open: number,
+    readonly w1Freq: number,
+    readonly w1Dr: number,
+    readonly w2Open: number,
+    readonly w2Freq: number,
+    readonly w2Dr: number,
+    readonly op: Operation,
+  ) {}
+}
+
+/** An OTAA join in progress. */
+export class Join<T> implements Operation {
+  accepted: ReturnType<typeof decryptJoinAccept> | null = null;
+  constructor(
+    readonly eng: Engine,
+    readonly appKey: Uint8Array,
+    readonly deny: boolean,
+    readonly devNonce: number,
+    readonly cb: (accepted: boolean, arg: T) => void,
+    readonly arg: T,
+  ) {}
+
+  accept(dl: AirRx): boolean {
+    if (this.deny) return false;
+    this.accepted = decryptJoinAccept(dl.phy, this.appKey);
+    return this.accepted.ok;
+  }
+
+  done(r: Received | null): void {
+    const eng = this.eng;
+    const cfg = eng.cfg;
+    const accepted = this.accepted;
+    eng.ended();
+    if (!r || !accepted || !accepted.ok) return this.cb(false, this.arg);
+    const ja = accepted.value;
+    const keys = deriveSessionKeys(this.appKey, ja.joinNonce, ja.netId, this.devNonce);
+    cfg.devAddr = ja.devAddr;
+    cfg.nwkSKey = keys.nwkSKey;
+    cfg.appSKey = keys.appSKey;
+    cfg.fCntUp = 0;
+    cfg.fCntDown = 0;
+    cfg.rx1DrOffset = ja.rx1DrOffset;
+    cfg.rx2Dr = ja.rx2Dr;
+    cfg.rx1DelayMs = Math.max(1, ja.rxDelaySec) * 1000;
+    if (ja.cfList && ja.cfList[15] === 0) eng.applyCfList(ja.cfList);
+    cfg.joined = true;
+    eng.macAnswers = [];
+    eng.ackDownlink = false;
+    eng.rxInfo = { rssi: r.rx.rssi, snr: r.rx.snr };
+    this.cb(true, this.arg);
+  }
+}
+
+/** A data uplink in progress: its transmissions (the first and any retransmissions). */
+export class Uplink<T> implements Operation {
+  /** The current transmission's retransmission number (0 for the first). */
+  retry = 0;
+  /** The downlink the current transmission's accept opened. */
+  opened: ReturnType<typeof openDownlink> = null;
+  constructor(
+    readonly eng: Engine,
+    readonly phy: Uint8Array,
+    readonly confirmed: boolean,
+    readonly fCnt: number,
+    readonly keys: { nwkSKey: Uint8Array; appSKey: Uint8Array },
+    /** The uplink carries a LinkCheckReq. */
+    readonly link: boolean,
+    readonly cb: (o: TxOutcome, arg: T) => void,
+    readonly arg: T,
+  ) {}
+
+  attempt(ch: number, retry: number): void {
+    const cfg = this.eng.cfg;
+    this.retry = retry;
+    this.opened = null;
+    this.eng.transmit(this.phy, ch, this.confirmed ? 'confirmed' : 'unconfirmed', this.fCnt, retry, cfg.rx1DelayMs, cfg.rx1DrOffset, cfg.rx2FreqHz, cfg.rx2Dr, this);
+  }
+
+  accept(dl: AirRx): boolean {
+    this.opened = openDownlink(dl.phy, this.eng.cfg, this.keys);
+    return this.opened !== null;
+  }
+
+  done(r: Received | null): void {
+    const eng = this.eng;
+    const cfg = eng.cfg;
+    const confirmed = this.confirmed;
+    const dn = r ? this.opened : null;
+    if (r && dn) {
+      eng.rxInfo = { rssi: r.rx.rssi, snr: r.rx.snr };
+      cfg.fCntDown = (dn.fCnt + 1) >>> 0;
+      eng.ackDownlink = dn.mType === 5;
+      const res = handleDownlinkMac(dn.mac, cfg, eng.region, r.rx.snr);
+      eng.macAnswers = res.answers;
+      if (res.linkCheck) eng.linkInfo = res.linkCheck;
+    }
+    if (confirmed && !(dn && dn.ack) && this.retry < cfg.retx) {
+      // ACK_TIMEOUT 2 s +- 1 s, then the next free channel
+      const again = eng.clock.now() + 1000 + (eng.rng() % 2001);
+      eng.atCall(again, retryUplink, this);
+      return;
+    }
+    eng.ended();
+    const out: TxOutcome = { delivered: !confirmed || !!(dn && dn.ack) };
+    if (dn && dn.port !== undefined && dn.port > 0) {
+      out.downlink = { port: dn.port, payload: dn.payload, window: r!.window, rssi: r!.rx.rssi, snr: r!.rx.snr };
+    }
+    if (this.link) out.linkCheck = eng.linkInfo;
+    this.cb(out, this.arg);
+  }
+}
+
+/** Event: a confirmed uplink's retransmission is due (on the next free channel). */
+function retryUplink<T>(u: Uplink<T>): void {
+  const eng = u.eng;
+  const p = eng.pickChannel(eng.cfg.dr);
+  if (p >= 0) u.attempt(p, u.retry + 1);
+  else eng.atCall(eng.clock.now() + (p === WAIT ? eng.pickWaitMs : 1000), retryUplink, u);
+}
+
+// A transmission's listening, as functions of its Listening record rather than closures
+// made for every transmission: the clock calls the event ones with the record.
+function finish(l: Listening, r: Received | null): void {
+  if (l.finished || l.gen !== l.eng.generation) return;
+  l.finished = true;
+  l.op.done(r);
+}
+/** A downlink reaches the antenna: received when it matches an open window. */
+export function heard(l: Listening, dl: AirRx): void {
+  const eng = l.eng;
+  if (l.gen !== eng.generation || l.finished || l.receiving) return;
+  const t = eng.clock.now();
+  let w: 1 | 2 | 0 = 0;
+  if (t >= l.w1Open - 1 && t <= l.w1Open + eng.timeout(l.w1Dr) && dl.freqHz === l.w1Freq && dl.dr === l.w1Dr) w = 1;
+  else if (t >= l.w2Open - 1 && t <= l.w2Open + eng.timeout(l.w2Dr) && dl.freqHz === l.w2Freq && dl.dr === l.w2Dr) w = 2;
+  if (!w) return;
+  l.receiving = w;
+  l.rx = { ...dl, phy: new Uint8Array(dl.phy) };
+  eng.atCall(t + Math.max(0, drTimeOnAir(eng.region, dl.dr, dl.phy.length, false)), receptionEnd, l);
+}
+/** Event: the downlink being received (one at a time) has fully arrived. */
+function receptionEnd(l: Listening): void {
+  const w = l.receiving as 1 | 2;
+  const copy = l.rx!;
+  l.receiving = 0;
+  if (l.op.accept(copy)) finish(l, { rx: copy, window: w });
+  else if (w === 2) finish(l, null);
+}
+/** Event: RX2 has timed out. */
+export function windowsClosed(l: Listening): void {
+  if (!l.receiving) finish(l, null);
+}

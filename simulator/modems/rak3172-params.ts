@@ -1,0 +1,168 @@
+// RAK3172 (RUI3) `AT+NAME=?` queries and `AT+NAME=<value>` settings (RAKwireless RUI3 AT
+// Command Manual), the module's flash settings and its default MAC configuration.
+// Keys are write-only here.
+import { regionByName } from '../../firmware/lorawan/regions.ts';
+import { dataRate, type Region } from '../../firmware/lorawan/region.ts';
+import { hexToBytes } from '../lorawan/frames.ts';
+import { decIn, isHex } from './line.ts';
+import { defaultChannels, type MacConfig, type MacEngine } from './mac-engine.ts';
+
+export const RAK3172_VERSION = 'RUI_4.0.6_RAK3172-E';
+
+/** RUI3 band numbers (AT+BAND) of the regions lorakit has tables for. */
+const BANDS: Record<number, string> = { 3: 'IN865', 4: 'EU868', 5: 'US915', 6: 'AU915', 7: 'KR920', 8: 'AS923-1', 9: 'AS923-2', 10: 'AS923-3', 11: 'AS923-4' };
+
+export interface Flash {
+  band: number;
+  njm: 0 | 1;
+  cfm: boolean;
+  linkCheck: 0 | 1 | 2;
+}
+
+/** What the parameters read and change of the emulator (rak3172.ts). */
+export interface RakParamHost {
+  cfg: MacConfig;
+  readonly flash: Flash;
+  region: Region;
+  readonly engine: MacEngine;
+  readonly joining: unknown;
+  reply(s: string): void;
+  ok(): void;
+  newEngine(): void;
+}
+
+/** AT+NAME=? queries and AT+NAME=value settings; false when NAME is unknown. */
+export function param(m: RakParamHost, name: string, v: string): boolean {
+  const q = v === '?';
+  const cfg = m.cfg;
+  const flash = m.flash;
+  switch (name) {
+    case 'VER':
+      q ? show(m, name, RAK3172_VERSION) : m.reply('AT_PARAM_ERROR');
+      return true;
+    case 'DEVEUI':
+      q ? show(m, name, cfg.devEui) : setHex(m, v, 16, (h) => (cfg.devEui = h));
+      return true;
+    case 'APPEUI':
+      q ? show(m, name, cfg.joinEui) : setHex(m, v, 16, (h) => (cfg.joinEui = h));
+      return true;
+    case 'DEVADDR':
+      q ? show(m, name, cfg.devAddr.toString(16).toUpperCase().padStart(8, '0')) : setHex(m, v, 8, (h) => (cfg.devAddr = parseInt(h, 16) >>> 0));
+      return true;
+    case 'APPKEY':
+    case 'NWKSKEY':
+    case 'APPSKEY':
+      // write-only in the emulator: a key never leaves the module
+      q
+        ? m.reply('AT_ERROR')
+        : setHex(m, v, 32, (h) => {
+            const k = hexToBytes(h);
+            if (name === 'APPKEY') cfg.appKey = k;
+            else if (name === 'NWKSKEY') cfg.nwkSKey = k;
+            else cfg.appSKey = k;
+          });
+      return true;
+    case 'NJM':
+      q ? show(m, name, flash.njm) : setNum(m, v, 0, 1, (n) => void ((flash.njm = n as 0 | 1), (cfg.joined = false)));
+      return true;
+    case 'NJS':
+      q ? show(m, name, cfg.joined ? 1 : 0) : m.reply('AT_PARAM_ERROR');
+      return true;
+    case 'CFM':
+      q ? show(m, name, flash.cfm ? 1 : 0) : setNum(m, v, 0, 1, (n) => void (flash.cfm = n === 1));
+      return true;
+    case 'ADR':
+      q ? show(m, name, cfg.adr ? 1 : 0) : setNum(m, v, 0, 1, (n) => void (cfg.adr = n === 1));
+      return true;
+    case 'DCS':
+      q ? show(m, name, cfg.dutyCycle ? 1 : 0) : setNum(m, v, 0, 1, (n) => void (cfg.dutyCycle = n === 1));
+      return true;
+    case 'DR':
+      q ? show(m, name, cfg.dr) : setNum(m, v, 0, 15, (n) => (dataRate(m.region, n) ? void (cfg.dr = n) : false));
+      return true;
+    case 'TXP':
+      q ? show(m, name, cfg.txPowerIdx) : setNum(m, v, 0, m.region.maxTxPowerIndex, (n) => void (cfg.txPowerIdx = n));
+      return true;
+    case 'RETY':
+      q ? show(m, name, cfg.retx) : setNum(m, v, 0, 7, (n) => void (cfg.retx = n));
+      return true;
+    case 'LINKCHECK':
+      q ? show(m, name, flash.linkCheck) : setNum(m, v, 0, 2, (n) => void (flash.linkCheck = n as 0 | 1 | 2));
+      return true;
+    case 'RX1DL':
+      q ? show(m, name, cfg.rx1DelayMs) : setNum(m, v, 1000, 15000, (n) => void (cfg.rx1DelayMs = n));
+      return true;
+    case 'RX2DL':
+      q ? show(m, name, cfg.rx1DelayMs + 1000) : m.reply('AT_PARAM_ERROR');
+      return true;
+    case 'RX2DR':
+      q ? show(m, name, cfg.rx2Dr) : setNum(m, v, 0, 15, (n) => void (cfg.rx2Dr = n));
+      return true;
+    case 'RX2FQ':
+      q ? show(m, name, cfg.rx2FreqHz) : setNum(m, v, 100000000, 1000000000, (n) => void (cfg.rx2FreqHz = n));
+      return true;
+    case 'RSSI':
+    case 'SNR': {
+      const rx = m.engine.lastRx();
+      q ? show(m, name, Math.round(rx ? (name === 'RSSI' ? rx.rssi : rx.snr) : 0)) : m.reply('AT_PARAM_ERROR');
+      return true;
+    }
+    case 'BAND':
+      q
+        ? show(m, name, flash.band)
+        : setNum(m, v, 0, 12, (n) => {
+            const r = BANDS[n] ? regionByName(BANDS[n]!) : null;
+            if (!r || m.engine.busy() || m.joining) return false;
+            flash.band = n;
+            m.region = r;
+            const keep = cfg;
+            m.cfg = { ...freshConfig(r, keep.devEui), devEui: keep.devEui, joinEui: keep.joinEui, appKey: keep.appKey };
+            m.newEngine();
+          });
+      return true;
+    default:
+      return false;
+  }
+}
+
+function show(m: RakParamHost, name: string, val: string | number): void {
+  m.reply(`AT+${name}=${val}`);
+  m.ok();
+}
+function setNum(m: RakParamHost, v: string, min: number, max: number, apply: (n: number) => boolean | void): void {
+  const n = decIn(v, min, max);
+  if (n === null || apply(n) === false) return m.reply('AT_PARAM_ERROR');
+  m.ok();
+}
+function setHex(m: RakParamHost, v: string, n: number, apply: (h: string) => void): void {
+  if (!isHex(v, n)) return m.reply('AT_PARAM_ERROR');
+  apply(v.toUpperCase());
+  m.ok();
+}
+
+export function freshConfig(region: Region, devEui: string): MacConfig {
+  return {
+    devEui,
+    joinEui: '0000000000000000',
+    appKey: null,
+    devAddr: 0,
+    nwkSKey: null,
+    appSKey: null,
+    dr: 0,
+    adr: true,
+    txPowerIdx: 0,
+    retx: 0,
+    rx1DelayMs: 1000,
+    rx1DrOffset: 0,
+    rx2Dr: region.rx2.dr,
+    rx2FreqHz: region.rx2.hz,
+    fCntUp: 0,
+    fCntDown: 0,
+    devNonce: 0,
+    joined: false,
+    channels: defaultChannels(region, 0),
+    maxDCycle: 0,
+    dutyCycle: true,
+    linkCheck: false,
+  };
+}
