@@ -11,11 +11,11 @@ import type { SerialPeer } from '../hardware/serial.ts';
 import { regionByName } from '../../firmware/lorawan/regions.ts';
 import type { Region } from '../../firmware/lorawan/region.ts';
 import { bytesToHex, hexToBytes } from '../lorawan/frames.ts';
-import { createSeededRng } from '../lorawan/rng.ts';
-import { atNameEnd, createLineReaderFor, createReplier, decIn } from './line.ts';
+import { atNameEnd, decIn } from './line.ts';
 import { createMacEngine, type MacConfig, type MacEngine, type StartResult, type TxOutcome } from './mac-engine.ts';
 import { type Flash, freshConfig, param, RAK3172_VERSION } from './rak3172-params.ts';
-import { createFaultPlan, type FaultKind, type FaultPlan, modemState, type ModemEmulator, type ModemEmulatorOptions, type ModemState, TxLog } from './types.ts';
+import { modemState, type ModemEmulator, type ModemEmulatorOptions, type ModemState } from './types.ts';
+import { EmulatorBase } from './emulator-base.ts';
 
 export { RAK3172_VERSION };
 export const RAK3172_BANNER = ['RAKwireless RAK3172-E Example', '------------------------------------------------------', 'Current Work Mode: LoRaWAN.'];
@@ -37,14 +37,8 @@ export function createRak3172(clock: Clock, peer: SerialPeer, opts: ModemEmulato
 // (its methods are shared) where closures are one each plus a context. It is its own
 // line-reader target and serial handlers (onLine, onData, onBreak), and the clock and the
 // MAC engine call module functions with it (or its Joining) as the argument.
-class Rak3172 implements ModemEmulator {
-  readonly log = new TxLog();
-  readonly clock: Clock;
-  readonly peer: SerialPeer;
+class Rak3172 extends EmulatorBase implements ModemEmulator {
   readonly opts: ModemEmulatorOptions;
-  readonly rng: () => number;
-  readonly faults: FaultPlan;
-  readonly out: ReturnType<typeof createReplier>;
   readonly flash: Flash = { band: 4, njm: 1, cfm: false, linkCheck: 0 };
   region: Region;
   cfg: MacConfig;
@@ -52,29 +46,17 @@ class Rak3172 implements ModemEmulator {
   asleep: number | null = null;
   hung = false;
   joining: Joining | null = null;
-  readonly reader: ReturnType<typeof createLineReaderFor>;
 
   constructor(clock: Clock, peer: SerialPeer, opts: ModemEmulatorOptions) {
-    this.clock = clock;
-    this.peer = peer;
+    super(clock, peer, opts.seed, opts.faults);
     this.opts = opts;
-    this.rng = createSeededRng(opts.seed);
-    this.faults = createFaultPlan(opts.faults ?? {}, this.rng);
-    this.out = createReplier(peer, this.faults, this.rng);
     this.region = regionByName('EU868')!;
     this.cfg = freshConfig(this.region, opts.hwEui.toUpperCase());
-    this.reader = createLineReaderFor(this);
     peer.setBaud(115200);
     peer.attach(this);
     this.boot();
   }
 
-  get txLog() {
-    return this.log.entries();
-  }
-  inject(k: FaultKind): void {
-    this.faults.inject(k);
-  }
   hardwareReset(): void {
     this.hung = false;
     this.reader.clear();

@@ -9,11 +9,11 @@ import type { SerialPeer } from '../hardware/serial.ts';
 import { EU868 } from '../../firmware/lorawan/regions/eu868.ts';
 import type { Region } from '../../firmware/lorawan/region.ts';
 import { bytesToHex, hexToBytes } from '../lorawan/frames.ts';
-import { createSeededRng } from '../lorawan/rng.ts';
-import { createLineReaderFor, createReplier, decIn, words } from './line.ts';
+import { decIn, words } from './line.ts';
 import { DEFAULT_DCYCLE, rnMacGet, rnMacSet } from './rn2483-params.ts';
 import { createMacEngine, defaultChannels, type MacConfig, type MacEngine, type StartResult, type TxOutcome } from './mac-engine.ts';
-import { createFaultPlan, type FaultKind, type FaultPlan, modemState, type ModemEmulator, type ModemEmulatorOptions, type ModemState, TxLog } from './types.ts';
+import { modemState, type ModemEmulator, type ModemEmulatorOptions, type ModemState } from './types.ts';
+import { EmulatorBase } from './emulator-base.ts';
 
 export type { ModemEmulator, ModemState } from './types.ts';
 
@@ -37,17 +37,10 @@ const copySaved = (s: Saved): Saved => ({ ...s, channels: s.channels.map((c) => 
 // (its methods are shared) where closures are one each plus a context. It is its own
 // line-reader target and serial handlers (onLine, onData, onBreak), and the clock and the
 // MAC engine call module functions with it as the argument.
-class Rn2483 implements ModemEmulator {
-  readonly log = new TxLog();
-  readonly clock: Clock;
-  readonly peer: SerialPeer;
+class Rn2483 extends EmulatorBase implements ModemEmulator {
   readonly air: Rn2483Options['air'];
   readonly region: Region;
-  readonly rng: () => number;
-  readonly faults: FaultPlan;
-  readonly out: ReturnType<typeof createReplier>;
   readonly hwEui: string;
-  readonly reader: ReturnType<typeof createLineReaderFor>;
   saved: Saved | null = null;
   cfg!: MacConfig;
   engine!: MacEngine;
@@ -62,26 +55,15 @@ class Rn2483 implements ModemEmulator {
   linkSec = 0;
 
   constructor(clock: Clock, peer: SerialPeer, opts: Rn2483Options) {
-    this.clock = clock;
-    this.peer = peer;
+    super(clock, peer, opts.seed, opts.faults);
     this.air = opts.air;
     this.region = opts.region ?? EU868;
-    this.rng = createSeededRng(opts.seed);
-    this.faults = createFaultPlan(opts.faults ?? {}, this.rng);
-    this.out = createReplier(peer, this.faults, this.rng);
     this.hwEui = opts.hwEui.toUpperCase();
-    this.reader = createLineReaderFor(this);
     peer.setBaud(57600);
     peer.attach(this);
     this.boot();
   }
 
-  get txLog() {
-    return this.log.entries();
-  }
-  inject(k: FaultKind): void {
-    this.faults.inject(k);
-  }
   hardwareReset(): void {
     this.hung = false;
     this.reader.clear();

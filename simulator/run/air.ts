@@ -67,7 +67,7 @@ interface AirTransmission<N extends AirNode> extends Transmission {
  * 2 unconfirmed up, 4 confirmed up) and FHDR. The 32-bit FCnt (data) or DevNonce (join) and the
  * retransmission number come from the modem's log, whose entry for this frame the MAC engine wrote
  * just before handing it to the air: reading it now, while the entry and the record are in the CPU
- * cache, costs far less than a pass over every record after the run (and adds no property later).
+ * cache, costs far less than a pass over every record after the run.
  */
 function txRecord(tx: AirTx, node: AirNode): TxRecord {
   const phy = tx.phy;
@@ -81,29 +81,8 @@ function txRecord(tx: AirTx, node: AirNode): TxRecord {
   if (Math.abs(log.timeMs(k) - tx.startMs) > 1e-6) throw new Error(`node ${node.id}: transmission ${k} logged at ${log.timeMs(k)}, on air at ${tx.startMs}`);
   const retry = log.retry(k);
   const counter = log.counter(k);
-  // two literals: a record carries only its own counter's key (devNonce or fCnt), one fixed shape per kind
-  if (log.isJoin(k)) {
-    return {
-      nodeId: node.id,
-      devEui: tx.devEui,
-      app: node.app,
-      kind: mtype === 0 ? 'join' : mtype === 4 ? 'confirmed' : 'unconfirmed',
-      startMs: tx.startMs,
-      airtimeMs: tx.airtimeMs,
-      freqHz: tx.freqHz,
-      dr: tx.dr,
-      sf: tx.sf,
-      bwKhz: tx.bwKhz,
-      powerDbm: tx.powerDbm,
-      phyBytes: phy.length,
-      appBytes: hasPort ? phy.length - portAt - 1 - 4 : 0,
-      fPort: hasPort ? phy[portAt] : undefined,
-      retry,
-      receivedBy: [],
-      devNonce: counter,
-    };
-  }
-  return {
+  // a record carries only its own counter's key: devNonce for a join, fCnt for a data frame
+  const rec: TxRecord = {
     nodeId: node.id,
     devEui: tx.devEui,
     app: node.app,
@@ -120,8 +99,10 @@ function txRecord(tx: AirTx, node: AirNode): TxRecord {
     fPort: hasPort ? phy[portAt] : undefined,
     retry,
     receivedBy: [],
-    fCnt: counter,
   };
+  if (log.isJoin(k)) rec.devNonce = counter;
+  else rec.fCnt = counter;
+  return rec;
 }
 
 export function createFleetAir<N extends AirNode>(clock: Clock, channel: RadioChannel, ns: NetworkServer, events: FleetAirEvents<N>, external?: ExternalNetwork): FleetAir<N> {
