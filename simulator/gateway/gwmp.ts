@@ -91,7 +91,7 @@ export interface Rxpk {
 export function buildRxpk(up: GatewayUplink, tmst: number, epochMs: number): Rxpk {
   const m = up.modulation;
   const rx: Rxpk = {
-    time: isoMicro(epochMs + up.timeMs),
+    time: isoMicro(epochMs, up.timeMs),
     tmst: tmst >>> 0,
     freq: Number((up.freqHz / 1e6).toFixed(6)),
     chan: up.channel ?? 0,

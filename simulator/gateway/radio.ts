@@ -139,9 +139,14 @@ export function createTxScheduler(clock: Clock, tmst: TmstCounter, gatewayId: st
   };
 }
 
-/** "2024-05-01T12:00:00.123000Z": ISO 8601 with microseconds, as the packet forwarder prints `time`. */
-export function isoMicro(epochMs: number): string {
-  const d = new Date(Math.floor(epochMs));
-  const us = Math.round((epochMs - Math.floor(epochMs)) * 1000);
-  return d.toISOString().replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}${String(Math.min(999, us)).padStart(3, '0')}Z`);
+/**
+ * "2024-05-01T12:00:00.123000Z": ISO 8601 with microseconds, as the packet forwarder prints `time`,
+ * for `offsetMs` after the whole millisecond `epochMs`. The offset is rounded to whole microseconds
+ * on its own: added to an epoch of 1.7e12 ms first, a double would only resolve about 0.2 µs.
+ */
+export function isoMicro(epochMs: number, offsetMs = 0): string {
+  const us = Math.round(offsetMs * 1000);
+  const ms = Math.floor(epochMs) + Math.floor(us / 1000);
+  const frac = us - Math.floor(us / 1000) * 1000;
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_m, msDigits: string) => `.${msDigits}${String(frac).padStart(3, '0')}Z`);
 }

@@ -83,6 +83,17 @@ describe('rxpk, stat and txpk', () => {
     });
     expect(statTime(Date.UTC(2014, 0, 12, 8, 59, 28))).toBe('2014-01-12 08:59:28 GMT');
     expect(isoMicro(0)).toBe('1970-01-01T00:00:00.000000Z');
+    // the offset is rounded to whole microseconds on its own, and rounds up into the next millisecond
+    const epoch = Date.UTC(2024, 4, 1);
+    expect(isoMicro(epoch, 266.3046)).toBe('2024-05-01T00:00:00.266305Z');
+    expect(isoMicro(epoch, 266.3044)).toBe('2024-05-01T00:00:00.266304Z');
+    expect(isoMicro(epoch, 999.9996)).toBe('2024-05-01T00:00:01.000000Z');
+    expect(isoMicro(epoch, 59_999.9999)).toBe('2024-05-01T00:01:00.000000Z');
+    for (let k = 0; k < 2000; k++) {
+      const offset = (k * 7919 + 0.5) / 1000; // near half a microsecond: the worst case for rounding
+      const us = Math.round(offset * 1000);
+      expect(isoMicro(epoch, offset)).toBe(new Date(epoch + Math.floor(us / 1000)).toISOString().slice(0, 20) + String(us % 1_000_000).padStart(6, '0') + 'Z');
+    }
   });
 
   it('maps data-rate strings to EU868 DRs and back', () => {

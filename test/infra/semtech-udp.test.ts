@@ -84,7 +84,9 @@ describe('Semtech UDP packet forwarder (GWMP v2) on loopback', () => {
     const endMs = tx.startMs + tx.airtimeMs;
     expect(join.tmst).toBe(r.gw.tmst(endMs));
     expect(join.tmst).toBe((TWO32 - 1_000_000 + Math.round(endMs * 1000)) % TWO32);
-    expect(join.time).toBe(new Date(Date.UTC(2024, 4, 1) + Math.floor(endMs)).toISOString().slice(0, 20) + String(Math.round((endMs % 1000) * 1000)).padStart(6, '0') + 'Z');
+    // the end of the frame in microseconds since the epoch, rounded once
+    const us = Math.round(endMs * 1000);
+    expect(join.time).toBe(new Date(Date.UTC(2024, 4, 1) + Math.floor(us / 1000)).toISOString().slice(0, 20) + String(us % 1_000_000).padStart(6, '0') + 'Z');
 
     const stats1 = r.gw.stats();
     expect(stats1.pushAckMissed).toBe(1);
