@@ -111,6 +111,68 @@ function splitmix32(state: number): [number, number] {
 const TWO_32 = 4294967296;
 const TWO_53 = 9007199254740992;
 
+/**
+ * sfc32 with the Box-Muller spare: one object with shared methods (a fleet makes several
+ * streams per node; closures would be five functions and a context each).
+ */
+class Sfc32 implements Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+  private spare: number | null = null;
+
+  constructor(a: number, b: number, c: number, d: number) {
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+    for (let i = 0; i < 12; i++) this.next32(); // mix the seeded state before use
+  }
+
+  next32(): number {
+    const a = this.a;
+    const b = this.b;
+    const c = this.c;
+    const t = (((a + b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = b ^ (b >>> 9);
+    this.b = (c + (c << 3)) | 0;
+    this.c = (((c << 21) | (c >>> 11)) + t) | 0;
+    return t >>> 0;
+  }
+
+  float(): number {
+    return ((this.next32() >>> 5) * 67108864 + (this.next32() >>> 6)) / TWO_53;
+  }
+
+  int(n: number): number {
+    if (!(Number.isInteger(n) && n >= 1 && n <= TWO_32)) throw new RangeError(`rng.int: n must be an integer in 1..2^32, got ${n}`);
+    const limit = TWO_32 - (TWO_32 % n);
+    for (;;) {
+      const v = this.next32();
+      if (v < limit) return v % n;
+    }
+  }
+
+  gaussian(mean = 0, sd = 1): number {
+    if (this.spare !== null) {
+      const z = this.spare;
+      this.spare = null;
+      return mean + sd * z;
+    }
+    const u1 = 1 - this.float(); // (0, 1]: log is finite
+    const u2 = this.float();
+    const r = Math.sqrt(-2 * Math.log(u1));
+    this.spare = r * Math.sin(2 * Math.PI * u2);
+    return mean + sd * r * Math.cos(2 * Math.PI * u2);
+  }
+
+  exponential(mean: number): number {
+    return -mean * Math.log(1 - this.float());
+  }
+}
+
 /** A generator for the stream named `path` under `seed`. Same (seed, path), same sequence. */
 export function createRng(seed: Seed, ...path: Seed[]): Rng {
   if (typeof seed === 'number' && !Number.isFinite(seed)) throw new RangeError(`rng seed must be finite, got ${seed}`);
@@ -122,48 +184,5 @@ export function createRng(seed: Seed, ...path: Seed[]): Rng {
     words.push(out);
     st = next ^ (i === 1 ? h2 : 0);
   }
-  let a = words[0] as number;
-  let b = words[1] as number;
-  let c = words[2] as number;
-  let d = words[3] as number;
-  const next32 = (): number => {
-    // sfc32
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return t >>> 0;
-  };
-  for (let i = 0; i < 12; i++) next32(); // mix the seeded state before use
-  let spare: number | null = null;
-  const float = (): number => ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / TWO_53;
-  return {
-    next32,
-    float,
-    int(n: number): number {
-      if (!(Number.isInteger(n) && n >= 1 && n <= TWO_32)) throw new RangeError(`rng.int: n must be an integer in 1..2^32, got ${n}`);
-      const limit = TWO_32 - (TWO_32 % n);
-      for (;;) {
-        const v = next32();
-        if (v < limit) return v % n;
-      }
-    },
-    gaussian(mean = 0, sd = 1): number {
-      if (spare !== null) {
-        const z = spare;
-        spare = null;
-        return mean + sd * z;
-      }
-      const u1 = 1 - float(); // (0, 1]: log is finite
-      const u2 = float();
-      const r = Math.sqrt(-2 * Math.log(u1));
-      spare = r * Math.sin(2 * Math.PI * u2);
-      return mean + sd * r * Math.cos(2 * Math.PI * u2);
-    },
-    exponential(mean: number): number {
-      return -mean * Math.log(1 - float());
-    },
-  };
+  return new Sfc32(words[0]!, words[1]!, words[2]!, words[3]!);
 }
