@@ -99,15 +99,6 @@ export function hashParts(parts: readonly Seed[]): [number, number] {
   return finish(st[0], st[1]);
 }
 
-/** splitmix32 step: returns [output, next state]. */
-function splitmix32(state: number): [number, number] {
-  const s = (state + 0x9e3779b9) | 0;
-  let z = s;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return [(z ^ (z >>> 16)) >>> 0, s];
-}
-
 const TWO_32 = 4294967296;
 const TWO_53 = 9007199254740992;
 
@@ -173,16 +164,54 @@ class Sfc32 implements Rng {
   }
 }
 
+/** Lanes of hashParts while it runs: absorbing a part updates them in place (no array per part). */
+let lane1 = 0;
+let lane2 = 0;
+function absorbLanes(part: Seed): void {
+  const s = String(part);
+  let h1 = lane1;
+  let h2 = lane2;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  // the U+0000 terminator
+  lane1 = Math.imul(h1, 2654435761);
+  lane2 = Math.imul(h2, 1597334677);
+}
+
 /** A generator for the stream named `path` under `seed`. Same (seed, path), same sequence. */
 export function createRng(seed: Seed, ...path: Seed[]): Rng {
   if (typeof seed === 'number' && !Number.isFinite(seed)) throw new RangeError(`rng seed must be finite, got ${seed}`);
-  const [h1, h2] = hashParts([seed, ...path]);
+  // hashParts([seed, ...path]), computed in the lanes
+  lane1 = HASH_START[0];
+  lane2 = HASH_START[1];
+  absorbLanes(seed);
+  for (let p = 0; p < path.length; p++) absorbLanes(path[p]!);
+  let h1 = lane1;
+  let h2 = lane2;
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  h1 >>>= 0;
+  h2 >>>= 0;
+  // four splitmix32 outputs fill the sfc32 state (h2 mixed in after the second)
   let st = h1 ^ Math.imul(h2, 0x27d4eb2f);
-  const words: number[] = [];
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
   for (let i = 0; i < 4; i++) {
-    const [out, next] = splitmix32(st);
-    words.push(out);
+    const next = (st + 0x9e3779b9) | 0;
+    let z = next;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    const out = (z ^ (z >>> 16)) >>> 0;
+    if (i === 0) a = out;
+    else if (i === 1) b = out;
+    else if (i === 2) c = out;
+    else d = out;
     st = next ^ (i === 1 ? h2 : 0);
   }
-  return new Sfc32(words[0]!, words[1]!, words[2]!, words[3]!);
+  return new Sfc32(a, b, c, d);
 }

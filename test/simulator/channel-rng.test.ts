@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { createRng, hashParts } from '../../simulator/channel/rng.ts';
 
 describe('seeded rng', () => {
@@ -62,5 +63,44 @@ describe('seeded rng', () => {
     expect(seen.size).toBe(7);
     expect(() => r.int(0)).toThrow(RangeError);
     expect(() => createRng(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('createRng state setup', () => {
+  /** The stream's first words as documented: hashParts of (seed, path), splitmix32 x 4 into sfc32, 12 warm-up draws. */
+  function reference(parts: Array<string | number>, n: number): number[] {
+    const [h1, h2] = hashParts(parts);
+    let st = h1 ^ Math.imul(h2, 0x27d4eb2f);
+    const w: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const s = (st + 0x9e3779b9) | 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      w.push((z ^ (z >>> 16)) >>> 0);
+      st = s ^ (i === 1 ? h2 : 0);
+    }
+    let [a, b, c, d] = w as [number, number, number, number];
+    const out: number[] = [];
+    for (let k = 0; k < 12 + n; k++) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + t) | 0;
+      if (k >= 12) out.push(t >>> 0);
+    }
+    return out;
+  }
+  it('gives the sfc32 words the documented setup gives, for any seed and stream name', () => {
+    const part = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 6 }));
+    fc.assert(
+      fc.property(part, fc.array(part, { maxLength: 4 }), (seed, path) => {
+        const r = createRng(seed, ...path);
+        const got = Array.from({ length: 8 }, () => r.next32());
+        expect(got).toEqual(reference([seed, ...path], 8));
+      }),
+    );
   });
 });
