@@ -26,22 +26,45 @@ export type HashState = readonly [number, number];
 
 const HASH_START: HashState = [0xdeadbeef, 0x41c6ce57];
 
-/** The state after absorbing `part` (its decimal or string text, then the U+0000 terminator). */
-function absorb(h1: number, h2: number, part: Seed): HashState {
-  const s = String(part);
+// The hash's two lanes while it runs: every hashing function below absorbs text into them
+// and mixes them at the end, in place (no array per part on the hot paths).
+let lane1 = 0;
+let lane2 = 0;
+
+/** Absorbs a part's text into the lanes, then its U+0000 terminator. */
+function absorbText(s: string): void {
+  let h1 = lane1;
+  let h2 = lane2;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 2654435761);
     h2 = Math.imul(h2 ^ c, 1597334677);
   }
-  // the U+0000 terminator
-  return [Math.imul(h1, 2654435761), Math.imul(h2, 1597334677)];
+  lane1 = Math.imul(h1, 2654435761);
+  lane2 = Math.imul(h2, 1597334677);
+}
+
+/** The final mix of the lanes (unsigned 32-bit results). */
+function finishLanes(): void {
+  const h1 = Math.imul(lane1 ^ (lane1 >>> 16), 2246822507) ^ Math.imul(lane2 ^ (lane2 >>> 13), 3266489909);
+  const h2 = Math.imul(lane2 ^ (lane2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  lane1 = h1 >>> 0;
+  lane2 = h2 >>> 0;
+}
+
+/** The state after absorbing `part` (its decimal or string text, then the U+0000 terminator). */
+function absorb(h1: number, h2: number, part: Seed): HashState {
+  lane1 = h1;
+  lane2 = h2;
+  absorbText(String(part));
+  return [lane1, lane2];
 }
 
 function finish(h1: number, h2: number): [number, number] {
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return [h1 >>> 0, h2 >>> 0];
+  lane1 = h1;
+  lane2 = h2;
+  finishLanes();
+  return [lane1, lane2];
 }
 
 /** The state after `parts`: hashing prefix + [last] with hashAfter costs only the last part's text. */
@@ -76,18 +99,12 @@ export function hashAfterTo(h1: number, h2: number, last: Seed, out: Float64Arra
     }
     s = lastText;
   } else s = String(last);
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  // the U+0000 terminator, then finish() (the same steps as absorb + finish)
-  h1 = Math.imul(h1, 2654435761);
-  h2 = Math.imul(h2, 1597334677);
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  out[0] = h1 >>> 0;
-  out[1] = h2 >>> 0;
+  lane1 = h1;
+  lane2 = h2;
+  absorbText(s);
+  finishLanes();
+  out[0] = lane1;
+  out[1] = lane2;
 }
 
 /**
@@ -164,37 +181,17 @@ class Sfc32 implements Rng {
   }
 }
 
-/** Lanes of hashParts while it runs: absorbing a part updates them in place (no array per part). */
-let lane1 = 0;
-let lane2 = 0;
-function absorbLanes(part: Seed): void {
-  const s = String(part);
-  let h1 = lane1;
-  let h2 = lane2;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  // the U+0000 terminator
-  lane1 = Math.imul(h1, 2654435761);
-  lane2 = Math.imul(h2, 1597334677);
-}
-
 /** A generator for the stream named `path` under `seed`. Same (seed, path), same sequence. */
 export function createRng(seed: Seed, ...path: Seed[]): Rng {
   if (typeof seed === 'number' && !Number.isFinite(seed)) throw new RangeError(`rng seed must be finite, got ${seed}`);
   // hashParts([seed, ...path]), computed in the lanes
   lane1 = HASH_START[0];
   lane2 = HASH_START[1];
-  absorbLanes(seed);
-  for (let p = 0; p < path.length; p++) absorbLanes(path[p]!);
-  let h1 = lane1;
-  let h2 = lane2;
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  h1 >>>= 0;
-  h2 >>>= 0;
+  absorbText(String(seed));
+  for (let p = 0; p < path.length; p++) absorbText(String(path[p]));
+  finishLanes();
+  const h1 = lane1;
+  const h2 = lane2;
   // four splitmix32 outputs fill the sfc32 state (h2 mixed in after the second)
   let st = h1 ^ Math.imul(h2, 0x27d4eb2f);
   let a = 0;
