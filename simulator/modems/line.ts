@@ -3,6 +3,7 @@
 // wake/hang state both modules share.
 import type { SerialPeer } from '../hardware/serial.ts';
 import type { FaultPlan } from './types.ts';
+import { hexToBytes } from '../lorawan/frames.ts';
 
 // The reader and replier are classes rather than closures: they run for every command
 // line of a thousand emulators whose state is rarely in the CPU cache, and an instance is
@@ -21,8 +22,46 @@ export function createLineReaderFor(target: { onLine(line: string): void }, maxL
   return new LineReader(target, maxLen);
 }
 
-class LineReader {
-  private buf = '';
+/** What pushChars assembles lines for: the buffer of the line being received, and its handler. */
+export interface LineTarget {
+  lineBuf: string;
+  onLine(line: string): void;
+}
+
+/**
+ * Adds received characters to `t.lineBuf`, calling `t.onLine` for each complete line (LF, a CR
+ * before it dropped; characters past `maxLen` dropped). A function on the target's own fields,
+ * so that an emulator is its own line reader (one object less to reach per command line).
+ */
+export function pushChars(t: LineTarget, chunk: string, maxLen: number): void {
+  // whole runs up to each LF at once
+  let from = 0;
+  for (;;) {
+    const nl = chunk.indexOf('\n', from);
+    const end = nl < 0 ? chunk.length : nl;
+    const buf = t.lineBuf;
+    const room = maxLen - buf.length;
+    if (nl > from && end - from <= room && chunk.charCodeAt(nl - 1) === 0x0d) {
+      // the usual case, the rest of the line fits and ends in CR LF: the line without its CR
+      // at once (what the general path below makes, without the copy it then slices)
+      const line = buf + chunk.substring(from, nl - 1);
+      t.lineBuf = '';
+      from = nl + 1;
+      t.onLine(line);
+      continue;
+    }
+    if (room > 0 && end > from) t.lineBuf = buf + (end - from <= room ? chunk.substring(from, end) : chunk.substring(from, from + room));
+    if (nl < 0) return;
+    const whole = t.lineBuf;
+    const line = whole.endsWith('\r') ? whole.slice(0, -1) : whole;
+    t.lineBuf = '';
+    from = nl + 1;
+    t.onLine(line);
+  }
+}
+
+class LineReader implements LineTarget {
+  lineBuf = '';
   private readonly target: { onLine(line: string): void };
   private readonly maxLen: number;
 
@@ -31,25 +70,16 @@ class LineReader {
     this.maxLen = maxLen;
   }
 
+  onLine(line: string): void {
+    this.target.onLine(line);
+  }
+
   push(chunk: string): void {
-    // whole runs up to each LF at once; characters past maxLen are dropped
-    let from = 0;
-    for (;;) {
-      const nl = chunk.indexOf('\n', from);
-      const end = nl < 0 ? chunk.length : nl;
-      const room = this.maxLen - this.buf.length;
-      if (room > 0 && end > from) this.buf += end - from <= room ? chunk.substring(from, end) : chunk.substring(from, from + room);
-      if (nl < 0) return;
-      const buf = this.buf;
-      const line = buf.endsWith('\r') ? buf.slice(0, -1) : buf;
-      this.buf = '';
-      from = nl + 1;
-      this.target.onLine(line);
-    }
+    pushChars(this, chunk, this.maxLen);
   }
 
   clear(): void {
-    this.buf = '';
+    this.lineBuf = '';
   }
 }
 
@@ -73,22 +103,36 @@ class Replier {
     this.rng = rng;
   }
 
-  private junk(): string {
-    const n = 4 + (this.rng() % 12);
-    let s = '';
-    for (let i = 0; i < n; i++) s += String.fromCharCode(0x21 + (this.rng() % 94));
-    return s;
-  }
-
   reply(line: string): void {
     if (this.faults.take('drop-reply')) return;
-    if (this.faults.take('garbage')) this.peer.write(this.junk() + '\r\n');
-    this.peer.write(line + '\r\n');
+    if (this.faults.take('garbage')) this.peer.write(junk(this.rng) + '\r\n');
+    this.peer.write(withCrlf(line));
   }
 
   raw(line: string): void {
     this.peer.write(line + '\r\n');
   }
+}
+
+/** The junk line of a 'garbage' reply fault (4 to 15 printable characters). */
+export function junk(rng: () => number): string {
+  const n = 4 + (rng() % 12);
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(0x21 + (rng() % 94));
+  return s;
+}
+
+/** Reply lines with their CRLF, made once (see withCrlf). */
+const CRLF = new Map<string, string>();
+
+/** Makes `withCrlf` answer these lines with a string made once. */
+export function precomputeReplies(lines: readonly string[]): void {
+  for (const l of lines) CRLF.set(l, l + '\r\n');
+}
+
+/** `line + '\r\n'`; for the common replies (precomputeReplies) a string made once rather than one per reply. */
+export function withCrlf(line: string): string {
+  return CRLF.get(line) ?? line + '\r\n';
 }
 
 /** The words of `line` between spaces, empty ones dropped: `line.split(' ').filter((w) => w.length > 0)`. */
@@ -104,6 +148,53 @@ export function words(line: string): string[] {
     from = sp + 1;
   }
   return a;
+}
+
+/**
+ * For `mac tx <cnf|uncnf> <port> <hex>` written with single spaces (the lines whose words() are
+ * exactly 'mac', 'tx', 'cnf' or 'uncnf', and two more), the index of the space before <hex>
+ * (the port starts at 11 for cnf, 13 for uncnf); -1 for any other line. Lets the emulator
+ * take an uplink's command apart without making an array and five strings.
+ */
+export function macTxSplit(line: string): number {
+  if (!line.startsWith('mac tx ')) return -1;
+  const p = line.startsWith('uncnf ', 7) ? 13 : line.startsWith('cnf ', 7) ? 11 : -1;
+  if (p < 0) return -1;
+  const sp = line.indexOf(' ', p);
+  if (sp <= p || sp + 1 >= line.length || line.indexOf(' ', sp + 1) >= 0) return -1;
+  return sp;
+}
+
+/** Value of each ASCII hex digit, -1 for other characters. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+/** The bytes hexPayload decodes into, and a view of each length on them (made once). */
+const PAYLOAD = new Uint8Array(256);
+const PAYLOAD_VIEWS: Uint8Array[] = [];
+
+/**
+ * `hexToBytes(s.substring(from, to))` (null unless an even number of hex digits) without the
+ * substring or a new array: the bytes are in a scratch buffer shared by all emulators, valid
+ * until the next call. For an uplink's payload, which the MAC engine reads at once (it
+ * encrypts it into the frame) and keeps no reference to.
+ */
+export function hexPayload(s: string, from: number, to: number): Uint8Array | null {
+  const hexLen = to - from;
+  if (hexLen % 2 !== 0) return null;
+  const n = hexLen / 2;
+  if (n > PAYLOAD.length) return hexToBytes(s.substring(from, to));
+  for (let i = 0; i < n; i++) {
+    const a = s.charCodeAt(from + 2 * i);
+    const b = s.charCodeAt(from + 2 * i + 1);
+    const hi = a < 128 ? HEX_VALUE[a]! : -1;
+    const lo = b < 128 ? HEX_VALUE[b]! : -1;
+    if (hi < 0 || lo < 0) return null;
+    PAYLOAD[i] = (hi << 4) | lo;
+  }
+  return PAYLOAD_VIEWS[n] ?? (PAYLOAD_VIEWS[n] = PAYLOAD.subarray(0, n));
 }
 
 /** True when `s` is exactly `n` hex digits (n = 0: any non-empty even count). */

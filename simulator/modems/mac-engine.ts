@@ -21,7 +21,8 @@ import type { Clock } from '../clock.ts';
 import { addTx, type Channel, type MacConfig, type MacEngine, type MacEngineOptions, type StartResult, type TxLog, type TxLogEntry, type TxOutcome } from './types.ts';
 import { buildDataFrame, buildJoinRequest, hexToBytes } from '../lorawan/frames.ts';
 import { CID, encodeMacCommands, type MacCommand } from '../lorawan/mac.ts';
-import { heard, Join, Listening, NO_CHANNEL, Uplink, WAIT, windowsClosed, type Operation } from './mac-ops.ts';
+import { heard, Join, NO_ANSWERS, NO_CHANNEL, Uplink, WAIT, windowsClosed, type Operation } from './mac-ops.ts';
+import type { DataFrame } from '../lorawan/frames.ts';
 
 export type { Channel, MacConfig, MacEngine, MacEngineOptions, StartError, StartResult, TxOutcome } from './types.ts';
 
@@ -53,6 +54,12 @@ const freeList: number[] = [];
 
 const JOIN_ACCEPT_DELAY1_MS = 5000;
 const NO_FOPTS = new Uint8Array(0);
+/**
+ * The frame description `send` gives buildDataFrame, filled in for each frame: one object for
+ * all engines rather than one per uplink (buildDataFrame only reads it, and keeps nothing).
+ * The same fields as the literal it replaces (no adrAckReq / fPending: they read as absent).
+ */
+const FRAME: DataFrame = { mType: 2, devAddr: 0, fCnt: 0, adr: false, ack: false, fOpts: NO_FOPTS, fPort: 0, payload: NO_FOPTS };
 /** The result of every accepted start (shared: callers only read it). */
 const STARTED: StartResult = { ok: true };
 
@@ -90,6 +97,9 @@ export class Engine implements MacEngine {
   readonly txLog: TxLog;
   readonly o: MacEngineOptions;
   readonly clock: Clock;
+  /** o.air and o.dutyCycleMode === 'channel', read on every uplink: kept here (one object less to reach). */
+  readonly air: MacEngineOptions['air'];
+  readonly perChannel: boolean;
   readonly region: Region;
   readonly rng: () => number;
   readonly txData: number[];
@@ -103,7 +113,7 @@ export class Engine implements MacEngine {
   readonly timers: number[] = [];
   /** Bumps on abort: stale air callbacks are ignored. */
   generation = 0;
-  macAnswers: MacCommand[] = [];
+  macAnswers: MacCommand[] = NO_ANSWERS;
   ackDownlink = false;
   rxInfo: { rssi: number; snr: number } | null = null;
   linkInfo: { margin: number; gwCnt: number } | null = null;
@@ -114,6 +124,8 @@ export class Engine implements MacEngine {
     this.cfg = cfg;
     this.o = o;
     this.clock = o.clock;
+    this.air = o.air;
+    this.perChannel = o.dutyCycleMode === 'channel';
     this.region = o.region;
     this.rng = o.rng;
     this.txLog = o.txLog;
@@ -132,7 +144,7 @@ export class Engine implements MacEngine {
   channelFree(c: Channel, t: number): number {
     let free = Math.max(this.globalFreeAt, this.radioFreeAt);
     if (!this.cfg.dutyCycle) return free;
-    if (this.o.dutyCycleMode === 'channel') free = Math.max(free, c.freeAt);
+    if (this.perChannel) free = Math.max(free, c.freeAt);
     else {
       const b = subBandIndex(this.region, c.freqHz);
       if (b >= 0) free = Math.max(free, this.bandFreeAt[b]!);
@@ -147,24 +159,40 @@ export class Engine implements MacEngine {
    */
   pickChannel(dr: number): number {
     const now = this.clock.now();
-    const chs = this.cfg.channels;
+    const cfg = this.cfg;
+    const chs = cfg.channels;
+    // channelFree(c, now) written out, with what is the same for every channel read once
+    const base = Math.max(this.globalFreeAt, this.radioFreeAt);
+    const dutyCycle = cfg.dutyCycle;
+    const perChannel = this.perChannel;
+    const region = this.region;
+    const bandFreeAt = this.bandFreeAt;
+    const free = freeList;
+    let nFree = 0; // freeList's entries [0, nFree) are this call's (no length writes)
     let usable = 0;
     let soonest = Infinity;
-    freeList.length = 0;
     for (let i = 0; i < chs.length; i++) {
       const c = chs[i]!;
       if (!(c.enabled && dr >= c.minDr && dr <= c.maxDr)) continue;
       usable++;
-      const free = this.channelFree(c, now);
-      if (free <= now) freeList.push(i);
-      else if (free < soonest) soonest = free;
+      let at = base;
+      if (dutyCycle) {
+        if (perChannel) at = Math.max(at, c.freeAt);
+        else {
+          const b = subBandIndex(region, c.freqHz);
+          if (b >= 0) at = Math.max(at, bandFreeAt[b]!);
+        }
+        at = Math.max(at, now);
+      }
+      if (at <= now) free[nFree++] = i;
+      else if (at < soonest) soonest = at;
     }
     if (usable === 0) return NO_CHANNEL;
-    if (freeList.length === 0) {
+    if (nFree === 0) {
       this.pickWaitMs = soonest - now;
       return WAIT;
     }
-    return freeList[this.rng() % freeList.length]!;
+    return free[this.rng() % nFree]!;
   }
 
   nextFreeMs(dr: number): number {
@@ -219,11 +247,17 @@ export class Engine implements MacEngine {
     if (b >= 0) this.bandFreeAt[b] = end + offTimeMs(region.subBands[b]!.dutyCycle, airtimeMs);
     if (cfg.maxDCycle > 0) this.globalFreeAt = end + offTimeMs(1 / Math.pow(2, cfg.maxDCycle), airtimeMs);
 
+    // the windows, in the operation's record (its first transmission) or a fresh one
+    const l = op.listening();
     const w1Open = end + rx1DelayMs;
-    const w1Freq = rx1Frequency(region, c.freqHz);
-    const w1Dr = rx1DataRate(region, dr, rx1Offset, false);
-    const l = new Listening(this, this.generation, w1Open, w1Freq, w1Dr, w1Open + 1000, rx2FreqHz, rx2Dr, op);
-    this.o.air.transmit(
+    l.gen = this.generation;
+    l.w1Open = w1Open;
+    l.w1Freq = rx1Frequency(region, c.freqHz);
+    l.w1Dr = rx1DataRate(region, dr, rx1Offset, false);
+    l.w2Open = w1Open + 1000;
+    l.w2Freq = rx2FreqHz;
+    l.w2Dr = rx2Dr;
+    this.air.transmit(
       { phy, freqHz: c.freqHz, dr, sf: d.sf, bwKhz: d.bwKhz, powerDbm, startMs: now, airtimeMs, devEui: cfg.devEui },
       (dl) => heard(l, dl),
     );
@@ -287,18 +321,25 @@ export class Engine implements MacEngine {
     if (ch === NO_CHANNEL) return { ok: false, error: 'invalid_param' };
     if (ch === WAIT) return { ok: false, error: 'no_free_ch', waitMs: this.pickWaitMs };
     const fCnt = cfg.fCntUp;
-    const keys = { nwkSKey: cfg.nwkSKey, appSKey: cfg.appSKey };
-    const phy = buildDataFrame(
-      { mType: confirmed ? 4 : 2, devAddr: cfg.devAddr, fCnt, adr: cfg.adr, ack: this.ackDownlink, fOpts, fPort: port, payload },
-      keys,
-    );
+    const u = new Uplink<T>(this, confirmed, fCnt, cfg.nwkSKey, cfg.appSKey, link, cb, arg);
+    const f = FRAME;
+    f.mType = confirmed ? 4 : 2;
+    f.devAddr = cfg.devAddr;
+    f.fCnt = fCnt;
+    f.adr = cfg.adr;
+    f.ack = this.ackDownlink;
+    f.fOpts = fOpts;
+    f.fPort = port;
+    f.payload = payload;
+    u.phy = buildDataFrame(f, u);
+    f.payload = NO_FOPTS; // keep no reference to the caller's bytes
     cfg.fCntUp = fCnt + 1;
-    this.macAnswers = [];
+    this.macAnswers = NO_ANSWERS;
     this.ackDownlink = false;
     cfg.linkCheck = false;
     this.linkInfo = link ? null : this.linkInfo;
     this.active = true;
-    new Uplink<T>(this, phy, confirmed, fCnt, keys, link, cb, arg).attempt(ch, 0);
+    u.attempt(ch, 0);
     return STARTED;
   }
 

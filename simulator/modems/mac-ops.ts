@@ -7,18 +7,18 @@ import { decryptJoinAccept, deriveSessionKeys } from '../lorawan/frames.ts';
 import { handleDownlinkMac, openDownlink } from './downlink.ts';
 import type { Engine } from './mac-engine.ts';
 import type { AirRx, Received, TxOutcome } from './types.ts';
+import type { MacCommand } from '../lorawan/mac.ts';
 
 // Engine.pickChannel's answers besides a channel index
 export const NO_CHANNEL = -1;
 export const WAIT = -2;
 
-/** What a transmission's receive windows are for: the operation that gets the downlink. */
-export interface Operation {
-  /** A downlink fully received: true when it is the awaited one (it ends the listening). */
-  accept(dl: AirRx): boolean;
-  /** The listening ended: the accepted downlink with its window, or null. */
-  done(r: Received | null): void;
-}
+const NO_BYTES = new Uint8Array(0);
+/** Pending MAC answers when there are none (shared: the answers are only read, never changed in place). */
+export const NO_ANSWERS: MacCommand[] = [];
+/** The outcomes without downlink or LinkCheck (shared: callers only read them). */
+const DELIVERED: TxOutcome = { delivered: true };
+const NOT_DELIVERED: TxOutcome = { delivered: false };
 
 /** What one transmission listens for in its receive windows (see Engine.transmit). */
 export class Listening {
@@ -27,31 +27,63 @@ export class Listening {
   finished = false;
   /** The downlink being received (a copy). */
   rx: AirRx | null = null;
+  /** The engine's generation at the transmission: a later abort makes the record stale. */
+  gen = 0;
+  // the windows, set by Engine.transmit
+  w1Open = 0;
+  w1Freq = 0;
+  w1Dr = 0;
+  w2Open = 0;
+  w2Freq = 0;
+  w2Dr = 0;
+  /** The operation that gets the downlink (the record itself when it is the operation). */
+  readonly op: Operation;
   constructor(
     readonly eng: Engine,
-    /** The engine's generation at the transmission: a later abort makes the record stale. */
-    readonly gen: number,
-    readonly w1Open: number,
-    readonly w1Freq: number,
-    readonly w1Dr: number,
-    readonly w2Open: number,
-    readonly w2Freq: number,
-    readonly w2Dr: number,
-    readonly op: Operation,
-  ) {}
+    op: Operation | null,
+  ) {
+    this.op = op ?? (this as unknown as Operation);
+  }
+}
+
+/**
+ * What a transmission's receive windows are for: the operation (a join, an uplink) that gets
+ * the downlink. An operation is also the Listening record of its first transmission (one
+ * object less per uplink: most operations have exactly one transmission); a retransmission
+ * gets a fresh record, since the earlier transmission's events and air callback may still
+ * come and must find their own (finished) record.
+ */
+export abstract class Operation extends Listening {
+  /** The operation's own record is taken (by its first transmission). */
+  private listened = false;
+  constructor(eng: Engine) {
+    super(eng, null);
+  }
+  /** A downlink fully received: true when it is the awaited one (it ends the listening). */
+  abstract accept(dl: AirRx): boolean;
+  /** The listening ended: the accepted downlink with its window, or null. */
+  abstract done(r: Received | null): void;
+  /** The Listening record of the next transmission. */
+  listening(): Listening {
+    if (this.listened) return new Listening(this.eng, this);
+    this.listened = true;
+    return this;
+  }
 }
 
 /** An OTAA join in progress. */
-export class Join<T> implements Operation {
+export class Join<T> extends Operation {
   accepted: ReturnType<typeof decryptJoinAccept> | null = null;
   constructor(
-    readonly eng: Engine,
+    eng: Engine,
     readonly appKey: Uint8Array,
     readonly deny: boolean,
     readonly devNonce: number,
     readonly cb: (accepted: boolean, arg: T) => void,
     readonly arg: T,
-  ) {}
+  ) {
+    super(eng);
+  }
 
   accept(dl: AirRx): boolean {
     if (this.deny) return false;
@@ -77,30 +109,38 @@ export class Join<T> implements Operation {
     cfg.rx1DelayMs = Math.max(1, ja.rxDelaySec) * 1000;
     if (ja.cfList && ja.cfList[15] === 0) eng.applyCfList(ja.cfList);
     cfg.joined = true;
-    eng.macAnswers = [];
+    eng.macAnswers = NO_ANSWERS;
     eng.ackDownlink = false;
     eng.rxInfo = { rssi: r.rx.rssi, snr: r.rx.snr };
     this.cb(true, this.arg);
   }
 }
 
-/** A data uplink in progress: its transmissions (the first and any retransmissions). */
-export class Uplink<T> implements Operation {
+/**
+ * A data uplink in progress: its transmissions (the first and any retransmissions). It holds
+ * the session keys of the frame itself and is the SessionKeys given to the frame functions
+ * (no keys object per uplink).
+ */
+export class Uplink<T> extends Operation {
   /** The current transmission's retransmission number (0 for the first). */
   retry = 0;
   /** The downlink the current transmission's accept opened. */
   opened: ReturnType<typeof openDownlink> = null;
+  /** The frame (set by Engine.send once built with this object's keys). */
+  phy: Uint8Array = NO_BYTES;
   constructor(
-    readonly eng: Engine,
-    readonly phy: Uint8Array,
+    eng: Engine,
     readonly confirmed: boolean,
     readonly fCnt: number,
-    readonly keys: { nwkSKey: Uint8Array; appSKey: Uint8Array },
+    readonly nwkSKey: Uint8Array,
+    readonly appSKey: Uint8Array,
     /** The uplink carries a LinkCheckReq. */
     readonly link: boolean,
     readonly cb: (o: TxOutcome, arg: T) => void,
     readonly arg: T,
-  ) {}
+  ) {
+    super(eng);
+  }
 
   attempt(ch: number, retry: number): void {
     const cfg = this.eng.cfg;
@@ -110,7 +150,7 @@ export class Uplink<T> implements Operation {
   }
 
   accept(dl: AirRx): boolean {
-    this.opened = openDownlink(dl.phy, this.eng.cfg, this.keys);
+    this.opened = openDownlink(dl.phy, this.eng.cfg, this);
     return this.opened !== null;
   }
 
@@ -134,9 +174,12 @@ export class Uplink<T> implements Operation {
       return;
     }
     eng.ended();
-    const out: TxOutcome = { delivered: !confirmed || !!(dn && dn.ack) };
-    if (dn && dn.port !== undefined && dn.port > 0) {
-      out.downlink = { port: dn.port, payload: dn.payload, window: r!.window, rssi: r!.rx.rssi, snr: r!.rx.snr };
+    const delivered = !confirmed || !!(dn && dn.ack);
+    const withDownlink = dn && dn.port !== undefined && dn.port > 0;
+    if (!withDownlink && !this.link) return this.cb(delivered ? DELIVERED : NOT_DELIVERED, this.arg);
+    const out: TxOutcome = { delivered };
+    if (withDownlink) {
+      out.downlink = { port: dn.port!, payload: dn.payload, window: r!.window, rssi: r!.rx.rssi, snr: r!.rx.snr };
     }
     if (this.link) out.linkCheck = eng.linkInfo;
     this.cb(out, this.arg);

@@ -4,13 +4,17 @@
 import { regionByName } from '../../firmware/lorawan/regions.ts';
 import { dataRate, type Region } from '../../firmware/lorawan/region.ts';
 import { hexToBytes } from '../lorawan/frames.ts';
-import { decIn, isHex } from './line.ts';
+import { decIn, isHex, precomputeReplies } from './line.ts';
 import { defaultChannels, type MacConfig, type MacEngine } from './mac-engine.ts';
 
 export const RAK3172_VERSION = 'RUI_4.0.6_RAK3172-E';
 
 /** RUI3 band numbers (AT+BAND) of the regions lorakit has tables for. */
 const BANDS: Record<number, string> = { 3: 'IN865', 4: 'EU868', 5: 'US915', 6: 'AU915', 7: 'KR920', 8: 'AS923-1', 9: 'AS923-2', 10: 'AS923-3', 11: 'AS923-4' };
+
+/** The answers of `AT+DR=?` (asked before every uplink) by data rate, made once. */
+const DR_SHOW = Array.from({ length: 16 }, (_, dr) => `AT+DR=${dr}`);
+precomputeReplies(DR_SHOW);
 
 export interface Flash {
   band: number;
@@ -33,92 +37,162 @@ export interface RakParamHost {
 
 /** AT+NAME=? queries and AT+NAME=value settings; false when NAME is unknown. */
 export function param(m: RakParamHost, name: string, v: string): boolean {
-  const q = v === '?';
+  // two functions: the settings make closures (and so a context on every call); the queries,
+  // one before every uplink (AT+DR=?), make none
+  return v === '?' ? query(m, name) : set(m, name, v);
+}
+
+/** AT+NAME=? (false when NAME is unknown). */
+function query(m: RakParamHost, name: string): boolean {
   const cfg = m.cfg;
   const flash = m.flash;
   switch (name) {
     case 'VER':
-      q ? show(m, name, RAK3172_VERSION) : m.reply('AT_PARAM_ERROR');
+      show(m, name, RAK3172_VERSION);
       return true;
     case 'DEVEUI':
-      q ? show(m, name, cfg.devEui) : setHex(m, v, 16, (h) => (cfg.devEui = h));
+      show(m, name, cfg.devEui);
       return true;
     case 'APPEUI':
-      q ? show(m, name, cfg.joinEui) : setHex(m, v, 16, (h) => (cfg.joinEui = h));
+      show(m, name, cfg.joinEui);
       return true;
     case 'DEVADDR':
-      q ? show(m, name, cfg.devAddr.toString(16).toUpperCase().padStart(8, '0')) : setHex(m, v, 8, (h) => (cfg.devAddr = parseInt(h, 16) >>> 0));
+      show(m, name, cfg.devAddr.toString(16).toUpperCase().padStart(8, '0'));
       return true;
     case 'APPKEY':
     case 'NWKSKEY':
     case 'APPSKEY':
       // write-only in the emulator: a key never leaves the module
-      q
-        ? m.reply('AT_ERROR')
-        : setHex(m, v, 32, (h) => {
-            const k = hexToBytes(h);
-            if (name === 'APPKEY') cfg.appKey = k;
-            else if (name === 'NWKSKEY') cfg.nwkSKey = k;
-            else cfg.appSKey = k;
-          });
+      m.reply('AT_ERROR');
       return true;
     case 'NJM':
-      q ? show(m, name, flash.njm) : setNum(m, v, 0, 1, (n) => void ((flash.njm = n as 0 | 1), (cfg.joined = false)));
+      show(m, name, flash.njm);
       return true;
     case 'NJS':
-      q ? show(m, name, cfg.joined ? 1 : 0) : m.reply('AT_PARAM_ERROR');
+      show(m, name, cfg.joined ? 1 : 0);
       return true;
     case 'CFM':
-      q ? show(m, name, flash.cfm ? 1 : 0) : setNum(m, v, 0, 1, (n) => void (flash.cfm = n === 1));
+      show(m, name, flash.cfm ? 1 : 0);
       return true;
     case 'ADR':
-      q ? show(m, name, cfg.adr ? 1 : 0) : setNum(m, v, 0, 1, (n) => void (cfg.adr = n === 1));
+      show(m, name, cfg.adr ? 1 : 0);
       return true;
     case 'DCS':
-      q ? show(m, name, cfg.dutyCycle ? 1 : 0) : setNum(m, v, 0, 1, (n) => void (cfg.dutyCycle = n === 1));
+      show(m, name, cfg.dutyCycle ? 1 : 0);
       return true;
     case 'DR':
-      q ? show(m, name, cfg.dr) : setNum(m, v, 0, 15, (n) => (dataRate(m.region, n) ? void (cfg.dr = n) : false));
+      m.reply(DR_SHOW[cfg.dr] ?? `AT+${name}=${cfg.dr}`);
+      m.ok();
       return true;
     case 'TXP':
-      q ? show(m, name, cfg.txPowerIdx) : setNum(m, v, 0, m.region.maxTxPowerIndex, (n) => void (cfg.txPowerIdx = n));
+      show(m, name, cfg.txPowerIdx);
       return true;
     case 'RETY':
-      q ? show(m, name, cfg.retx) : setNum(m, v, 0, 7, (n) => void (cfg.retx = n));
+      show(m, name, cfg.retx);
       return true;
     case 'LINKCHECK':
-      q ? show(m, name, flash.linkCheck) : setNum(m, v, 0, 2, (n) => void (flash.linkCheck = n as 0 | 1 | 2));
+      show(m, name, flash.linkCheck);
       return true;
     case 'RX1DL':
-      q ? show(m, name, cfg.rx1DelayMs) : setNum(m, v, 1000, 15000, (n) => void (cfg.rx1DelayMs = n));
+      show(m, name, cfg.rx1DelayMs);
       return true;
     case 'RX2DL':
-      q ? show(m, name, cfg.rx1DelayMs + 1000) : m.reply('AT_PARAM_ERROR');
+      show(m, name, cfg.rx1DelayMs + 1000);
       return true;
     case 'RX2DR':
-      q ? show(m, name, cfg.rx2Dr) : setNum(m, v, 0, 15, (n) => void (cfg.rx2Dr = n));
+      show(m, name, cfg.rx2Dr);
       return true;
     case 'RX2FQ':
-      q ? show(m, name, cfg.rx2FreqHz) : setNum(m, v, 100000000, 1000000000, (n) => void (cfg.rx2FreqHz = n));
+      show(m, name, cfg.rx2FreqHz);
       return true;
     case 'RSSI':
     case 'SNR': {
       const rx = m.engine.lastRx();
-      q ? show(m, name, Math.round(rx ? (name === 'RSSI' ? rx.rssi : rx.snr) : 0)) : m.reply('AT_PARAM_ERROR');
+      show(m, name, Math.round(rx ? (name === 'RSSI' ? rx.rssi : rx.snr) : 0));
       return true;
     }
     case 'BAND':
-      q
-        ? show(m, name, flash.band)
-        : setNum(m, v, 0, 12, (n) => {
-            const r = BANDS[n] ? regionByName(BANDS[n]!) : null;
-            if (!r || m.engine.busy() || m.joining) return false;
-            flash.band = n;
-            m.region = r;
-            const keep = cfg;
-            m.cfg = { ...freshConfig(r, keep.devEui), devEui: keep.devEui, joinEui: keep.joinEui, appKey: keep.appKey };
-            m.newEngine();
-          });
+      show(m, name, flash.band);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** AT+NAME=<v>, v not '?' (false when NAME is unknown). */
+function set(m: RakParamHost, name: string, v: string): boolean {
+  const cfg = m.cfg;
+  const flash = m.flash;
+  switch (name) {
+    case 'VER':
+    case 'NJS':
+    case 'RX2DL':
+    case 'RSSI':
+    case 'SNR':
+      m.reply('AT_PARAM_ERROR'); // read-only
+      return true;
+    case 'DEVEUI':
+      setHex(m, v, 16, (h) => (cfg.devEui = h));
+      return true;
+    case 'APPEUI':
+      setHex(m, v, 16, (h) => (cfg.joinEui = h));
+      return true;
+    case 'DEVADDR':
+      setHex(m, v, 8, (h) => (cfg.devAddr = parseInt(h, 16) >>> 0));
+      return true;
+    case 'APPKEY':
+    case 'NWKSKEY':
+    case 'APPSKEY':
+      setHex(m, v, 32, (h) => {
+        const k = hexToBytes(h);
+        if (name === 'APPKEY') cfg.appKey = k;
+        else if (name === 'NWKSKEY') cfg.nwkSKey = k;
+        else cfg.appSKey = k;
+      });
+      return true;
+    case 'NJM':
+      setNum(m, v, 0, 1, (n) => void ((flash.njm = n as 0 | 1), (cfg.joined = false)));
+      return true;
+    case 'CFM':
+      setNum(m, v, 0, 1, (n) => void (flash.cfm = n === 1));
+      return true;
+    case 'ADR':
+      setNum(m, v, 0, 1, (n) => void (cfg.adr = n === 1));
+      return true;
+    case 'DCS':
+      setNum(m, v, 0, 1, (n) => void (cfg.dutyCycle = n === 1));
+      return true;
+    case 'DR':
+      setNum(m, v, 0, 15, (n) => (dataRate(m.region, n) ? void (cfg.dr = n) : false));
+      return true;
+    case 'TXP':
+      setNum(m, v, 0, m.region.maxTxPowerIndex, (n) => void (cfg.txPowerIdx = n));
+      return true;
+    case 'RETY':
+      setNum(m, v, 0, 7, (n) => void (cfg.retx = n));
+      return true;
+    case 'LINKCHECK':
+      setNum(m, v, 0, 2, (n) => void (flash.linkCheck = n as 0 | 1 | 2));
+      return true;
+    case 'RX1DL':
+      setNum(m, v, 1000, 15000, (n) => void (cfg.rx1DelayMs = n));
+      return true;
+    case 'RX2DR':
+      setNum(m, v, 0, 15, (n) => void (cfg.rx2Dr = n));
+      return true;
+    case 'RX2FQ':
+      setNum(m, v, 100000000, 1000000000, (n) => void (cfg.rx2FreqHz = n));
+      return true;
+    case 'BAND':
+      setNum(m, v, 0, 12, (n) => {
+        const r = BANDS[n] ? regionByName(BANDS[n]!) : null;
+        if (!r || m.engine.busy() || m.joining) return false;
+        flash.band = n;
+        m.region = r;
+        const keep = cfg;
+        m.cfg = { ...freshConfig(r, keep.devEui), devEui: keep.devEui, joinEui: keep.joinEui, appKey: keep.appKey };
+        m.newEngine();
+      });
       return true;
     default:
       return false;

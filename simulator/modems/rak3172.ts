@@ -10,8 +10,8 @@ import type { Clock } from '../clock.ts';
 import type { SerialPeer } from '../hardware/serial.ts';
 import { regionByName } from '../../firmware/lorawan/regions.ts';
 import type { Region } from '../../firmware/lorawan/region.ts';
-import { bytesToHex, hexToBytes } from '../lorawan/frames.ts';
-import { atNameEnd, decIn } from './line.ts';
+import { bytesToHex } from '../lorawan/frames.ts';
+import { atNameEnd, decIn, hexPayload, precomputeReplies } from './line.ts';
 import { createMacEngine, type MacConfig, type MacEngine, type StartResult, type TxOutcome } from './mac-engine.ts';
 import { type Flash, freshConfig, param, RAK3172_VERSION } from './rak3172-params.ts';
 import { modemState, type ModemEmulator, type ModemEmulatorOptions, type ModemState } from './types.ts';
@@ -19,6 +19,9 @@ import { EmulatorBase } from './emulator-base.ts';
 
 export { RAK3172_VERSION };
 export const RAK3172_BANNER = ['RAKwireless RAK3172-E Example', '------------------------------------------------------', 'Current Work Mode: LoRaWAN.'];
+
+// the replies of every uplink and of the boot-time set-up, written without a string per reply
+precomputeReplies(['OK', '+EVT:TX_DONE', '+EVT:SEND_CONFIRMED_OK', '+EVT:JOINED', 'AT_ERROR', 'AT_PARAM_ERROR', 'AT_BUSY_ERROR', 'AT_NO_NETWORK_JOINED']);
 
 /** An `AT+JOIN` in progress: attempts left, the interval between them, the pending retry. */
 interface Joining {
@@ -59,7 +62,7 @@ class Rak3172 extends EmulatorBase implements ModemEmulator {
 
   hardwareReset(): void {
     this.hung = false;
-    this.reader.clear();
+    this.clearLine();
     this.boot();
   }
   state(): ModemState {
@@ -81,11 +84,11 @@ class Rak3172 extends EmulatorBase implements ModemEmulator {
     cfg.joined = this.flash.njm === 0 && !!cfg.nwkSKey && !!cfg.appSKey;
     for (const c of cfg.channels) c.freeAt = 0;
     this.newEngine();
-    for (const l of RAK3172_BANNER) this.out.raw(l);
+    for (const l of RAK3172_BANNER) this.writeRaw(l);
   }
 
   reply(s: string): void {
-    if (!this.hung) this.out.reply(s);
+    if (!this.hung) this.writeReply(s);
   }
   ok(): void {
     this.reply('OK');
@@ -104,11 +107,11 @@ class Rak3172 extends EmulatorBase implements ModemEmulator {
   }
 
   injected(): boolean {
-    if (this.faults.take('busy')) {
+    if (this.fault('busy')) {
       this.reply('AT_BUSY_ERROR');
       return true;
     }
-    if (this.faults.take('no-free-ch')) {
+    if (this.fault('no-free-ch')) {
       this.refuse({ ok: false, error: 'no_free_ch', waitMs: 1000 });
       return true;
     }
@@ -144,14 +147,16 @@ class Rak3172 extends EmulatorBase implements ModemEmulator {
     joinAttempt(this);
   }
 
-  send(arg: string | undefined): void {
+  /** `AT+SEND=<arg>`, the argument `cmd` from `from` (none when `from` is the end). */
+  send(cmd: string, from: number): void {
     const cfg = this.cfg;
     const flash = this.flash;
     // `<port>:<hex>`: 1-3 digits (decIn checks them), a colon, an even number of hex
-    // digits (hexToBytes checks those) -- /^(\d{1,3}):([0-9a-fA-F]*)$/ without a regex
-    const colon = arg === undefined ? -1 : arg.indexOf(':');
-    const port = colon >= 1 && colon <= 3 ? decIn(arg!.substring(0, colon), 1, 223) : null;
-    const data = port === null ? null : hexToBytes(arg!.substring(colon + 1));
+    // digits (hexPayload checks those) -- /^(\d{1,3}):([0-9a-fA-F]*)$/ without a regex
+    // (nor substrings but the port's)
+    const colon = from >= cmd.length ? -1 : cmd.indexOf(':', from) - from;
+    const port = colon >= 1 && colon <= 3 ? decIn(cmd.substring(from, from + colon), 1, 223) : null;
+    const data = port === null ? null : hexPayload(cmd, from + colon + 1, cmd.length);
     if (port === null || data === null) return this.reply('AT_PARAM_ERROR');
     if (!cfg.joined) return this.reply('AT_NO_NETWORK_JOINED');
     if (this.joining) return this.reply('AT_BUSY_ERROR');
@@ -184,11 +189,11 @@ class Rak3172 extends EmulatorBase implements ModemEmulator {
     if (this.hung || this.asleep !== null) return;
     const cmd = line.trim();
     if (cmd === '') return;
-    if (this.faults.take('hang')) {
+    if (this.fault('hang')) {
       this.hung = true;
       return;
     }
-    if (this.faults.take('reset')) return this.boot();
+    if (this.fault('reset')) return this.boot();
     // AT, ATZ, ATR in any case: upper-casing never shortens a string, so only short lines can be one
     if (cmd.length <= 3) {
       const up = cmd.toUpperCase();
@@ -204,10 +209,11 @@ class Rak3172 extends EmulatorBase implements ModemEmulator {
     }
     const end = atNameEnd(cmd);
     if (end < 0) return this.reply('AT_ERROR');
-    const name = cmd.substring(3, end);
+    // AT+SEND (every uplink; the only name ending at 7 that starts with SEND) without making its name or argument strings
+    if (end === 7 && cmd.startsWith('SEND', 3)) return this.send(cmd, end === cmd.length ? end : end + 1);
     const arg = end === cmd.length ? undefined : cmd.substring(end + 1);
+    const name = cmd.substring(3, end);
     if (name === 'JOIN') return arg === '?' ? (this.reply(`AT+JOIN=${this.joining ? 1 : 0}:0:8:0`), this.ok()) : this.join(arg);
-    if (name === 'SEND') return this.send(arg);
     if (name === 'SLEEP') {
       const ms = arg === undefined ? 0 : decIn(arg, 1, 4294967295);
       if (ms === null) return this.reply('AT_PARAM_ERROR');
@@ -224,16 +230,16 @@ class Rak3172 extends EmulatorBase implements ModemEmulator {
       // UART activity wakes the module; the characters that woke it are lost
       this.clock.cancel(this.asleep);
       this.asleep = null;
-      this.reader.clear();
+      this.clearLine();
       return;
     }
-    if (!this.hung) this.reader.push(chunk);
+    if (!this.hung) this.pushChars(chunk);
   }
 
   /** Serial handler: a break on the device's TX line has ended. */
   onBreak(): void {
     this.hung = false;
-    this.reader.clear();
+    this.clearLine();
   }
 }
 
@@ -256,7 +262,7 @@ function joinAttempt(m: Rak3172): void {
   if (!j) return;
   j.timer = null;
   j.left--;
-  const deny = m.faults.take('deny-join');
+  const deny = m.fault('deny-join');
   const r = m.engine.join(joinDone, j, deny, m.cfg.devNonce);
   if (r.ok) {
     m.cfg.devNonce = (m.cfg.devNonce + 1) & 0xffff; // persisted before the request leaves

@@ -8,8 +8,8 @@ import type { Clock } from '../clock.ts';
 import type { SerialPeer } from '../hardware/serial.ts';
 import { EU868 } from '../../firmware/lorawan/regions/eu868.ts';
 import type { Region } from '../../firmware/lorawan/region.ts';
-import { bytesToHex, hexToBytes } from '../lorawan/frames.ts';
-import { decIn, words } from './line.ts';
+import { bytesToHex } from '../lorawan/frames.ts';
+import { decIn, hexPayload, macTxSplit, precomputeReplies, words } from './line.ts';
 import { DEFAULT_DCYCLE, rnMacGet, rnMacSet } from './rn2483-params.ts';
 import { createMacEngine, defaultChannels, type MacConfig, type MacEngine, type StartResult, type TxOutcome } from './mac-engine.ts';
 import { modemState, type ModemEmulator, type ModemEmulatorOptions, type ModemState } from './types.ts';
@@ -19,6 +19,10 @@ export type { ModemEmulator, ModemState } from './types.ts';
 
 export const RN2483_VERSION = 'RN2483 1.0.5 Oct 31 2018 15:06:52';
 const MAX_PAUSE_MS = 4294967245;
+
+// the replies of every uplink and of the boot-time set-up, written without a string per reply
+precomputeReplies(['ok', 'mac_tx_ok', 'mac_err', 'accepted', 'denied', 'busy', 'no_free_ch', 'invalid_param', 'not_joined', 'keys_not_init']);
+precomputeReplies(Array.from({ length: 16 }, (_, dr) => String(dr)));
 
 export interface Rn2483Options extends ModemEmulatorOptions {
   region?: Region;
@@ -66,7 +70,7 @@ class Rn2483 extends EmulatorBase implements ModemEmulator {
 
   hardwareReset(): void {
     this.hung = false;
-    this.reader.clear();
+    this.clearLine();
     this.peer.setBaud(57600);
     this.boot();
   }
@@ -115,11 +119,11 @@ class Rn2483 extends EmulatorBase implements ModemEmulator {
       linkCheck: false,
     };
     this.engine = createMacEngine({ clock, air: this.air, region, rng: this.rng, dutyCycleMode: 'channel', defaultDcycle: DEFAULT_DCYCLE, txLog: this.log }, this.cfg);
-    this.out.raw(RN2483_VERSION);
+    this.writeRaw(RN2483_VERSION);
   }
 
   reply(s: string): void {
-    if (!this.hung) this.out.reply(s);
+    if (!this.hung) this.writeReply(s);
   }
 
   /** `mac set linkchk <sec>` (called by rnMacSet). */
@@ -140,33 +144,51 @@ class Rn2483 extends EmulatorBase implements ModemEmulator {
 
   macJoin(mode: string | undefined): void {
     const cfg = this.cfg;
-    const faults = this.faults;
     if (mode !== 'otaa' && mode !== 'abp') return this.reply('invalid_param');
     if (this.paused) return this.reply('mac_paused');
-    if (faults.take('busy') || this.engine.busy()) return this.reply('busy');
-    if (faults.take('no-free-ch')) return this.reply('no_free_ch');
+    if (this.fault('busy') || this.engine.busy()) return this.reply('busy');
+    if (this.fault('no-free-ch')) return this.reply('no_free_ch');
     if (mode === 'abp') {
       if (!cfg.nwkSKey || !cfg.appSKey) return this.reply('keys_not_init');
       cfg.joined = true;
       this.reply('ok');
       return this.reply('accepted');
     }
-    const deny = faults.take('deny-join');
+    const deny = this.fault('deny-join');
     const err = startError(this.engine.join(joinDone, this, deny, this.rng() & 0xffff));
     this.reply(err ?? 'ok');
   }
 
-  /** `mac tx <cnf|uncnf> <port> [<hex>]`; `a` holds the command's words. */
-  macTx(a: string[]): void {
-    const port = decIn(a[3], 1, 223);
-    const data = a[4] === undefined ? new Uint8Array(0) : hexToBytes(a[4]);
-    if ((a[2] !== 'cnf' && a[2] !== 'uncnf') || port === null || data === null || a.length > 5) return this.reply('invalid_param');
+  /**
+   * `mac tx <cnf|uncnf> <port> [<hex>]`: `type` the third word, `portWord` the fourth, `data` the
+   * fifth's bytes (empty when absent, null when not hex), `extra` when more words follow.
+   */
+  macTx(type: string | undefined, portWord: string | undefined, data: Uint8Array | null, extra: boolean): void {
+    const port = decIn(portWord, 1, 223);
+    if ((type !== 'cnf' && type !== 'uncnf') || port === null || data === null || extra) return this.reply('invalid_param');
     if (this.paused) return this.reply('mac_paused');
     if (!this.cfg.joined) return this.reply('not_joined');
-    if (this.faults.take('busy')) return this.reply('busy');
-    if (this.faults.take('no-free-ch')) return this.reply('no_free_ch');
-    const err = startError(this.engine.send(a[2] === 'cnf', port, data, txDone, this));
+    if (this.fault('busy')) return this.reply('busy');
+    if (this.fault('no-free-ch')) return this.reply('no_free_ch');
+    const err = startError(this.engine.send(type === 'cnf', port, data, txDone, this));
     this.reply(err ?? 'ok');
+  }
+
+  /**
+   * The commands of every uplink without splitting the line into words: `mac get dr`, and
+   * `mac tx <cnf|uncnf> <port> <hex>` written with single spaces (what words() would give
+   * exactly five words for). False when the line is not one of these (the general path answers).
+   */
+  uplinkCommand(line: string): boolean {
+    if (line === 'mac get dr') {
+      this.reply(String(this.cfg.dr));
+      return true;
+    }
+    const sp = macTxSplit(line);
+    if (sp < 0) return false;
+    const confirmed = line.charCodeAt(7) === 0x63; // 'c'nf, 'u'ncnf
+    this.macTx(confirmed ? 'cnf' : 'uncnf', line.substring(confirmed ? 11 : 13, sp), hexPayload(line, sp + 1, line.length), false);
+    return true;
   }
 
   sleep(v: string | undefined): void {
@@ -186,11 +208,12 @@ class Rn2483 extends EmulatorBase implements ModemEmulator {
   /** A command line from the line reader. */
   onLine(line: string): void {
     if (this.hung || this.asleep !== null) return;
-    if (this.faults.take('hang')) {
+    if (this.fault('hang')) {
       this.hung = true;
       return;
     }
-    if (this.faults.take('reset')) return this.boot();
+    if (this.fault('reset')) return this.boot();
+    if (this.uplinkCommand(line)) return;
     const a = words(line);
     const c0 = a[0];
     const c1 = a[1];
@@ -224,7 +247,7 @@ class Rn2483 extends EmulatorBase implements ModemEmulator {
         case 'join':
           return this.macJoin(a[2]);
         case 'tx':
-          return this.macTx(a);
+          return this.macTx(a[2], a[3], a[4] === undefined ? new Uint8Array(0) : hexPayload(a[4], 0, a[4].length), a.length > 5);
         case 'save':
           this.saved = copySaved(cfg);
           return this.reply('ok');
@@ -251,11 +274,11 @@ class Rn2483 extends EmulatorBase implements ModemEmulator {
       // after a break the module measures the 0x55 auto-baud character
       this.syncPending = false;
       if (chunk.charCodeAt(0) === 0x55) chunk = chunk.slice(1);
-      this.reader.clear();
+      this.clearLine();
       if (this.asleep !== null) this.wake();
     }
     if (this.asleep !== null || this.hung) return; // the UART is off while asleep
-    this.reader.push(chunk);
+    this.pushChars(chunk);
   }
 
   /** Serial handler: a break on the device's TX line has ended. */

@@ -223,8 +223,12 @@ export interface FaultPlan {
   take(kind: FaultKind): boolean;
 }
 
-export function createFaultPlan(rates: FaultRates, rng: () => number): FaultPlan {
-  return new Faults(rates, rng);
+/**
+ * `owner`, when given, has `faultless` kept true exactly while no fault can happen (no rates,
+ * nothing ever armed): its hot paths then skip the plan (take would answer false, drawing nothing).
+ */
+export function createFaultPlan(rates: FaultRates, rng: () => number, owner?: { faultless: boolean }): FaultPlan {
+  return new Faults(rates, rng, owner ?? null);
 }
 
 /**
@@ -242,16 +246,20 @@ class Faults implements FaultPlan {
   private readonly anyRate: boolean;
   private readonly rates: FaultRates;
   private readonly rng: () => number;
+  private readonly owner: { faultless: boolean } | null;
 
-  constructor(rates: FaultRates, rng: () => number) {
+  constructor(rates: FaultRates, rng: () => number, owner: { faultless: boolean } | null) {
     this.rates = rates;
     this.rng = rng;
+    this.owner = owner;
     let any = false;
     for (const k in rates) if ((rates[k as FaultKind] ?? 0) > 0) any = true;
     this.anyRate = any;
+    if (owner) owner.faultless = !any;
   }
 
   inject(kind: FaultKind): void {
+    if (this.owner) this.owner.faultless = false;
     this.armed[kind] = (this.armed[kind] ?? 0) + 1;
     this.armedTotal++;
   }
