@@ -54,19 +54,22 @@ export class VirtualI2cBus implements I2cBus {
   // The attached devices and their addresses, in parallel lists searched linearly: a board
   // has one to three chips, and a fleet has a bus per node (a 128-slot table per node cost
   // 1 KB each). The lookup runs only when a driver turns to another chip (see lastAddr).
-  private readonly addrs: number[] = [];
-  private readonly devices: I2cDevice[] = [];
+  private addrs: number[] = [];
+  private devices: I2cDevice[] = [];
   // The device found last (a driver talks to one chip at a time): when a node wakes, its
   // bus object is out of the CPU caches, and this spares searching the lists as well.
-  private lastAddr = Number.NaN; // NaN: none (equal to no address)
+  // None is -1 with no device, not NaN: a NaN field is a boxed number, one more object to reach.
+  private lastAddr = -1;
   private lastDevice: I2cDevice | undefined = undefined;
 
   attach(addr: number, device: I2cDevice): void {
     if (!(Number.isInteger(addr) && addr >= 0 && addr < 0x80)) throw new RangeError(`bad 7-bit I2C address ${addr}`);
     if (this.addrs.indexOf(addr) >= 0) throw new Error(`I2C address 0x${addr.toString(16)} already in use`);
-    this.addrs.push(addr);
-    this.devices.push(device);
-    this.lastAddr = Number.NaN;
+    // new lists of the exact length (a push would reserve room for 16 more, per node)
+    this.addrs = this.addrs.concat([addr]);
+    this.devices = this.devices.concat([device]);
+    this.lastAddr = -1;
+    this.lastDevice = undefined;
   }
 
   detach(addr: number): void {
@@ -75,7 +78,8 @@ export class VirtualI2cBus implements I2cBus {
       this.addrs.splice(i, 1);
       this.devices.splice(i, 1);
     }
-    this.lastAddr = Number.NaN;
+    this.lastAddr = -1;
+    this.lastDevice = undefined;
   }
 
   writeTo(addr: number, data: Uint8Array | number[]): void {
@@ -89,7 +93,8 @@ export class VirtualI2cBus implements I2cBus {
   }
 
   private device(addr: number): I2cDevice {
-    if (addr === this.lastAddr) return this.lastDevice!;
+    const last = this.lastDevice;
+    if (addr === this.lastAddr && last !== undefined) return last;
     // only attached addresses (integers 0..0x7f) are found: anything else is a NACK
     const i = this.addrs.indexOf(addr);
     if (i < 0) throw new I2cNackError(addr);

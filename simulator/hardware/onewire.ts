@@ -21,9 +21,11 @@ export interface OneWireDevice {
   onRead(): number;
 }
 
+// The selection is one array per bus, refilled in place (reset, select and skip run on every
+// reading of every simulated probe: a new array each time was garbage per uplink).
 export class VirtualOneWireBus implements OneWireBus {
   private readonly devices: OneWireDevice[] = [];
-  private selected: OneWireDevice[] = [];
+  private readonly selected: OneWireDevice[] = [];
   /** Number of transactions with a strong pull-up (for energy accounting). */
   powerWrites = 0;
 
@@ -38,7 +40,7 @@ export class VirtualOneWireBus implements OneWireBus {
   }
 
   reset(): boolean {
-    this.selected = [];
+    this.selected.length = 0;
     let presence = false;
     for (const d of this.devices) {
       d.onReset();
@@ -48,25 +50,36 @@ export class VirtualOneWireBus implements OneWireBus {
   }
 
   select(rom: string): void {
-    this.selected = this.devices.filter((d) => d.rom === rom.toLowerCase() && d.present());
+    this.choose(this.devices.length > 0 ? rom.toLowerCase() : rom);
   }
 
   skip(): void {
-    this.selected = this.devices.filter((d) => d.present());
+    this.choose(null);
+  }
+
+  /** Selects the present devices with ROM code `rom` (null: every present device). */
+  private choose(rom: string | null): void {
+    const sel = this.selected;
+    sel.length = 0;
+    for (const d of this.devices) if ((rom === null || d.rom === rom) && d.present()) sel.push(d);
   }
 
   write(data: number | number[], power?: boolean): void {
-    const bytes = typeof data === 'number' ? [data] : data;
     if (power) this.powerWrites++;
-    for (let i = 0; i < bytes.length; i++) {
-      const last = i === bytes.length - 1;
-      for (const d of this.selected) d.onWrite(bytes[i] & 0xff, power === true && last);
+    if (typeof data === 'number') {
+      this.writeByte(data, power === true);
+      return;
     }
+    for (let i = 0; i < data.length; i++) this.writeByte(data[i], power === true && i === data.length - 1);
+  }
+
+  private writeByte(byte: number, power: boolean): void {
+    for (const d of this.selected) d.onWrite(byte & 0xff, power);
   }
 
   read(count: number): Uint8Array {
     const out = new Uint8Array(count);
-    const low = this.devices.some((d) => d.holdsLineLow());
+    const low = this.lineHeldLow();
     for (let i = 0; i < count; i++) {
       let v = 0xff;
       for (const d of this.selected) v &= d.onRead();
@@ -76,7 +89,12 @@ export class VirtualOneWireBus implements OneWireBus {
   }
 
   search(): string[] {
-    if (this.devices.some((d) => d.holdsLineLow())) return [];
+    if (this.lineHeldLow()) return [];
     return this.devices.filter((d) => d.present()).map((d) => d.rom);
+  }
+
+  private lineHeldLow(): boolean {
+    for (const d of this.devices) if (d.holdsLineLow()) return true;
+    return false;
   }
 }

@@ -64,135 +64,198 @@ export function garble(data: string, txBaud: number, rxBaud: number): string {
 }
 
 export function createSerialPair(clock: Clock, opts: SerialPairOptions = {}): SerialPair {
-  const w = new Wires(clock, Math.max(1, opts.chunkBytes ?? 32), opts.peerBaud ?? 57600);
-  return { device: new DeviceEnd(w), peer: new PeerEnd(w) };
+  const device = new DeviceEnd(clock, Math.max(1, opts.chunkBytes ?? 32), opts.peerBaud ?? 57600);
+  return { device, peer: new PeerEnd(device) };
 }
 
-// The pair is three small class instances (the shared line state and its two ends) rather
-// than ~16 closures over one context: a fleet holds one pair per node, and methods on the
-// prototypes cost nothing per node.
+// The pair is two small class instances rather than ~16 closures over one context: a fleet
+// holds one pair per node, and methods on the prototypes cost nothing per node. The device
+// end holds the state of the whole line, so the firmware's writes reach one object. The
+// chunks in flight wait on it too: a delivery event is a module function with the line as
+// its argument, not a closure per wire and baud (objects fewer to reach when a node wakes).
+//
+// Each wire (tx: device -> peer, rx: peer -> device) keeps its chunks in flight in the order
+// they were sent: the first in fields, later ones (rare: a write while the wire is busy) in an
+// array. Only chunks due no earlier than the last one in flight join (see `send`), so the
+// deliveries come in that order, and each takes the first chunk.
 
-/** The state of both directions of the line. */
-class Wires {
+/** Delivers the first chunk in flight to the peer (a clock event: one per chunk). */
+function deliverToPeer(line: DeviceEnd): void {
+  const chunk = line.txChunk as string;
+  const baud = line.txBaud;
+  const more = line.txMore;
+  if (more === null || more.length === 0) line.txChunk = null;
+  else {
+    line.txChunk = more.shift() as string;
+    line.txBaud = more.shift() as number;
+  }
+  if (line.handlers) line.handlers.onData(garble(chunk, baud, line.peerBaud));
+}
+
+/** Delivers the first chunk in flight to the device (a clock event: one per chunk). */
+function deliverToDevice(line: DeviceEnd): void {
+  const chunk = line.rxChunk as string;
+  const baud = line.rxBaud;
+  const more = line.rxMore;
+  if (more === null || more.length === 0) line.rxChunk = null;
+  else {
+    line.rxChunk = more.shift() as string;
+    line.rxBaud = more.shift() as number;
+  }
+  // Bytes arriving while the device end is closed (or listening elsewhere) are lost.
+  if (line.opened && line.onDeviceData) line.onDeviceData(garble(chunk, baud, line.deviceBaud));
+}
+
+/** A chunk outside its wire's order (see `send`), with what its delivery needs. */
+interface LoneChunk {
+  line: DeviceEnd;
+  chunk: string;
+  baud: number;
+}
+function deliverLoneToPeer(c: LoneChunk): void {
+  if (c.line.handlers) c.line.handlers.onData(garble(c.chunk, c.baud, c.line.peerBaud));
+}
+function deliverLoneToDevice(c: LoneChunk): void {
+  if (c.line.opened && c.line.onDeviceData) c.line.onDeviceData(garble(c.chunk, c.baud, c.line.deviceBaud));
+}
+
+/**
+ * Schedules `data` on a wire (tx or rx) at `baud`, in chunks of at most `chunkBytes`, each due
+ * once its bytes are sent after those already on the wire. For a positive baud that is after
+ * every chunk in flight, so it takes its turn in the wire's order. A chunk due earlier than
+ * the last one in flight (possible only after a write at a baud of 0 or below: its time is
+ * not finite, or went back) gets a delivery event of its own, with the chunk as argument.
+ * The wire is then busy until the last chunk is due.
+ */
+function send(line: DeviceEnd, tx: boolean, data: string, baud: number): void {
+  const clock = line.clock;
+  const chunkBytes = line.chunkBytes;
+  const now = clock.now();
+  let t = Math.max(now, tx ? line.txBusyUntil : line.rxBusyUntil);
+  for (let i = 0; i < data.length; i += chunkBytes) {
+    // one chunk is the data itself: no substring copy for a line that fits (the usual case)
+    const chunk = i === 0 && data.length <= chunkBytes ? data : data.substring(i, i + chunkBytes);
+    t += byteTimeMs(chunk.length, baud);
+    const at = t > now ? t : now; // when the clock runs it (it clamps to now)
+    if (tx) {
+      if (line.txChunk === null) {
+        if (!(t < Infinity)) clock.scheduleCall(t, deliverLoneToPeer, { line, chunk, baud });
+        else {
+          line.txChunk = chunk;
+          line.txBaud = baud;
+          line.txLastAt = at;
+          clock.scheduleCall(t, deliverToPeer, line);
+        }
+      } else if (t < Infinity && at >= line.txLastAt) {
+        (line.txMore ??= []).push(chunk, baud);
+        line.txLastAt = at;
+        clock.scheduleCall(t, deliverToPeer, line);
+      } else clock.scheduleCall(t, deliverLoneToPeer, { line, chunk, baud });
+    } else {
+      if (line.rxChunk === null) {
+        if (!(t < Infinity)) clock.scheduleCall(t, deliverLoneToDevice, { line, chunk, baud });
+        else {
+          line.rxChunk = chunk;
+          line.rxBaud = baud;
+          line.rxLastAt = at;
+          clock.scheduleCall(t, deliverToDevice, line);
+        }
+      } else if (t < Infinity && at >= line.rxLastAt) {
+        (line.rxMore ??= []).push(chunk, baud);
+        line.rxLastAt = at;
+        clock.scheduleCall(t, deliverToDevice, line);
+      } else clock.scheduleCall(t, deliverLoneToDevice, { line, chunk, baud });
+    }
+  }
+  if (tx) line.txBusyUntil = t;
+  else line.rxBusyUntil = t;
+}
+
+/** Calls the peer's onBreak (a clock event). */
+function breakEnds(line: DeviceEnd): void {
+  if (line.handlers) line.handlers.onBreak();
+}
+
+/** The device end, holding the state of both directions of the line. */
+class DeviceEnd implements DeviceSerial {
   readonly clock: Clock;
   readonly chunkBytes: number;
   peerBaud: number;
   deviceBaud = 0;
-  open = false;
+  opened = false;
   onDeviceData: ((chunk: string) => void) | null = null;
   handlers: SerialPeerHandlers | null = null;
   // Each direction's wire is busy until this time.
   txBusyUntil = 0; // device -> peer
   rxBusyUntil = 0; // peer -> device
-  // One delivery function per wire and sending baud (the baud the bytes were sent at), kept for reuse.
-  private toPeer: ((chunk: string) => void) | null = null;
-  private toPeerBaud = -1;
-  private toDevice: ((chunk: string) => void) | null = null;
-  private toDeviceBaud = -1;
+  // The chunks in flight on each wire: the first, its sending baud, then later (chunk, baud)
+  // pairs, and when the last of them is due.
+  txChunk: string | null = null;
+  txBaud = 0;
+  txMore: Array<string | number> | null = null;
+  txLastAt = 0;
+  rxChunk: string | null = null;
+  rxBaud = 0;
+  rxMore: Array<string | number> | null = null;
+  rxLastAt = 0;
 
   constructor(clock: Clock, chunkBytes: number, peerBaud: number) {
     this.clock = clock;
     this.chunkBytes = chunkBytes;
     this.peerBaud = peerBaud;
   }
-
-  /** Schedules `data` on a wire; returns the new busy-until time. */
-  send(data: string, baud: number, busyUntil: number, deliver: (chunk: string) => void): number {
-    const clock = this.clock;
-    const chunkBytes = this.chunkBytes;
-    let t = Math.max(clock.now(), busyUntil);
-    for (let i = 0; i < data.length; i += chunkBytes) {
-      const chunk = i === 0 && data.length <= chunkBytes ? data : data.substring(i, i + chunkBytes);
-      t += byteTimeMs(chunk.length, baud);
-      clock.scheduleCall(t, deliver, chunk);
-    }
-    return t;
-  }
-
-  deliverToPeer(baud: number): (chunk: string) => void {
-    if (this.toPeer === null || this.toPeerBaud !== baud) {
-      this.toPeerBaud = baud;
-      this.toPeer = (chunk) => {
-        if (this.handlers) this.handlers.onData(garble(chunk, baud, this.peerBaud));
-      };
-    }
-    return this.toPeer;
-  }
-
-  deliverToDevice(baud: number): (chunk: string) => void {
-    if (this.toDevice === null || this.toDeviceBaud !== baud) {
-      this.toDeviceBaud = baud;
-      this.toDevice = (chunk) => {
-        // Bytes arriving while the device end is closed (or listening elsewhere) are lost.
-        if (this.open && this.onDeviceData) this.onDeviceData(garble(chunk, baud, this.deviceBaud));
-      };
-    }
-    return this.toDevice;
-  }
-}
-
-class DeviceEnd implements DeviceSerial {
-  private readonly w: Wires;
-  constructor(w: Wires) {
-    this.w = w;
-  }
   open(baud: number, onData: (chunk: string) => void): void {
-    const w = this.w;
-    w.deviceBaud = baud;
-    w.onDeviceData = onData;
-    w.open = true;
+    this.deviceBaud = baud;
+    this.onDeviceData = onData;
+    this.opened = true;
   }
   write(data: string): void {
-    const w = this.w;
-    if (!w.open || data.length === 0) return;
-    w.txBusyUntil = w.send(data, w.deviceBaud, w.txBusyUntil, w.deliverToPeer(w.deviceBaud));
+    if (!this.opened || data.length === 0) return;
+    send(this, true, data, this.deviceBaud);
   }
   sendBreak(ms: number): void {
-    const w = this.w;
-    if (!w.open) return;
-    const end = Math.max(w.clock.now(), w.txBusyUntil) + Math.max(0, ms);
-    w.txBusyUntil = end;
-    w.clock.schedule(end, () => {
-      if (w.handlers) w.handlers.onBreak();
-    });
+    if (!this.opened) return;
+    const end = Math.max(this.clock.now(), this.txBusyUntil) + Math.max(0, ms);
+    this.txBusyUntil = end;
+    this.clock.scheduleCall(end, breakEnds, this);
   }
   close(): void {
-    this.w.open = false;
-    this.w.onDeviceData = null;
+    this.opened = false;
+    this.onDeviceData = null;
   }
   isOpen(): boolean {
-    return this.w.open;
+    return this.opened;
   }
   baud(): number {
-    return this.w.deviceBaud;
+    return this.deviceBaud;
   }
 }
 
 class PeerEnd implements SerialPeer {
-  private readonly w: Wires;
-  constructor(w: Wires) {
-    this.w = w;
+  private readonly line: DeviceEnd;
+  constructor(line: DeviceEnd) {
+    this.line = line;
   }
   attach(h: SerialPeerHandlers): void {
-    this.w.handlers = h;
+    this.line.handlers = h;
   }
   write(data: string): void {
-    const w = this.w;
+    const line = this.line;
     if (data.length === 0) return;
-    w.rxBusyUntil = w.send(data, w.peerBaud, w.rxBusyUntil, w.deliverToDevice(w.peerBaud));
+    send(line, false, data, line.peerBaud);
   }
   baud(): number {
-    return this.w.peerBaud;
+    return this.line.peerBaud;
   }
   setBaud(baud: number): void {
-    this.w.peerBaud = baud;
+    this.line.peerBaud = baud;
   }
   autobaud(): void {
-    const w = this.w;
-    if (w.deviceBaud > 0) w.peerBaud = w.deviceBaud;
+    const line = this.line;
+    if (line.deviceBaud > 0) line.peerBaud = line.deviceBaud;
   }
   deviceOpen(): boolean {
-    return this.w.open;
+    return this.line.opened;
   }
 }
 

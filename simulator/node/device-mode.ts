@@ -48,7 +48,7 @@ export function createDeviceModeNode(o: DeviceModeOptions): DeviceModeNode {
   const timers = { now: () => o.clock.now(), setTimeout: (fn: () => void, ms: number) => o.clock.after(ms, fn) };
   const hw = createSensorHardware(o.app, o.board.pins, timers, o.signals ?? {});
   const battery = o.board.battery;
-  const touch = hw.touch ?? (() => undefined);
+  const touch = (): void => hw.touch();
   return {
     modem,
     storage,

@@ -4,25 +4,19 @@
 import type { Hal, I2cBus, OneWireBus, SerialLine, Storage } from '../../firmware/hal.ts';
 import type { Clock } from '../clock.ts';
 import { crc32 } from '../hardware/crc32.ts';
+import type { SensorHardware } from './sensors.ts';
 
 export interface VirtualHalParts {
   clock: Clock;
   serial: SerialLine;
-  i2c?: I2cBus;
-  oneWire?: (pin: string) => OneWireBus;
-  analogRead?: (pin: string) => number;
-  digitalRead?: (pin: string) => boolean;
-  pulseEcho?: Hal['pulseEcho'];
-  batteryMv?: () => number | undefined;
+  /**
+   * The board's sensors (none: no buses, analog reads 0). Before any sensor access the HAL
+   * touches them with its clock's time, so physical values follow their signals.
+   */
+  sensors?: SensorHardware;
   storage: Storage;
   /** Unsigned 32-bit random integers. */
   random: () => number;
-  /**
-   * Called before any sensor access, so physical values follow their signals. The HAL
-   * passes its clock's time (the sensors' own timers read the same clock; passing it
-   * saves the sensors a call through their timers when a node wakes with cold caches).
-   */
-  touch?: (nowMs?: number) => void;
   onReboot: () => void;
   log?: (line: string) => void;
 }
@@ -50,52 +44,54 @@ function fireTimer(this: VirtualHalImpl, fn: () => void): void {
   fn();
 }
 
-/** The firmware's I2C bus: each transfer first brings the sensors to the current time. */
-class TouchedI2c implements I2cBus {
-  private readonly hal: VirtualHalImpl;
-  private readonly bus: I2cBus;
-  constructor(hal: VirtualHalImpl, bus: I2cBus) {
-    this.hal = hal;
-    this.bus = bus;
-  }
-  writeTo(a: number, d: Uint8Array | number[]): void {
-    this.hal.touch();
-    return this.bus.writeTo(a, d);
-  }
-  readFrom(a: number, n: number): Uint8Array {
-    this.hal.touch();
-    return this.bus.readFrom(a, n);
-  }
-}
-
-class VirtualHalImpl implements VirtualHal {
+// The HAL doubles as the firmware's I2C bus (hal.i2c === hal when the board has one): each
+// transfer first brings the sensors to the current time, then goes to the sensors' bus. A
+// separate wrapper would be one more object per node to reach on every transfer.
+class VirtualHalImpl implements VirtualHal, I2cBus {
   // false once the board reset: the timers of a dead boot never run
   alive = true;
   wakeupCount = 0;
-  readonly modemSerial: SerialLine;
+  private readonly clock: Clock;
+  private readonly sensors: SensorHardware | undefined;
+  /** The sensors' bus, which hal.i2c transfers go to. */
+  private readonly bus: I2cBus | undefined;
   readonly i2c: I2cBus | undefined;
+  readonly modemSerial: SerialLine;
   readonly storage: Storage;
   readonly crc32 = crc32;
   readonly log: (line: string) => void;
-  private readonly clock: Clock;
-  private readonly p: VirtualHalParts;
+  // the parts' functions are kept here rather than the parts object: one object less to reach
+  private readonly randomFn: () => number;
+  private readonly onReboot: () => void;
   /** fireTimer bound to this HAL (a bound function is smaller than a closure and its context). */
   private readonly fire: (fn: () => void) => void;
 
   constructor(p: VirtualHalParts) {
-    this.p = p;
     this.clock = p.clock;
+    const sensors = p.sensors;
+    this.sensors = sensors;
+    this.bus = sensors ? sensors.i2c : undefined; // read once: each transfer goes straight to it
+    this.i2c = this.bus ? this : undefined;
     this.modemSerial = p.serial;
-    this.i2c = p.i2c ? new TouchedI2c(this, p.i2c) : undefined; // the bus is read once: each transfer goes straight to it
     this.storage = p.storage;
     const log = p.log;
     this.log = log ? (line) => void log(line) : noLog;
+    this.randomFn = p.random;
+    this.onReboot = p.onReboot;
     this.fire = fireTimer.bind(this);
   }
 
   touch(): void {
-    const t = this.p.touch;
-    if (t) t(this.clock.now());
+    const s = this.sensors;
+    if (s) s.touch(this.clock.now());
+  }
+  writeTo(a: number, d: Uint8Array | number[]): void {
+    this.touch();
+    return this.bus!.writeTo(a, d);
+  }
+  readFrom(a: number, n: number): Uint8Array {
+    this.touch();
+    return this.bus!.readFrom(a, n);
   }
   now(): number {
     return this.clock.now();
@@ -107,13 +103,15 @@ class VirtualHalImpl implements VirtualHal {
     this.clock.cancel(id);
   }
   oneWire(pin: string): OneWireBus {
-    if (!this.p.oneWire) throw new Error(`no 1-Wire bus on ${pin}`);
+    const s = this.sensors;
+    if (!s || !s.oneWire) throw new Error(`no 1-Wire bus on ${pin}`);
     this.touch();
-    return this.p.oneWire(pin);
+    return s.oneWire(pin);
   }
   analogRead(pin: string): number {
     this.touch();
-    return this.p.analogRead ? this.p.analogRead(pin) : 0;
+    const s = this.sensors;
+    return s && s.analogRead ? s.analogRead(pin) : 0;
   }
   analogVRef(): number {
     return 3.3;
@@ -123,18 +121,21 @@ class VirtualHalImpl implements VirtualHal {
   }
   digitalRead(pin: string): boolean {
     this.touch();
-    return this.p.digitalRead ? this.p.digitalRead(pin) : false;
+    const s = this.sensors;
+    return s && s.digitalRead ? s.digitalRead(pin) : false;
   }
   pulseEcho(trig: string, echo: string, us: number, timeout: number, cb: (ms: number) => void): void {
     this.touch();
-    if (this.p.pulseEcho) this.p.pulseEcho(trig, echo, us, timeout, cb);
+    const s = this.sensors;
+    if (s && s.pulseEcho) s.pulseEcho(trig, echo, us, timeout, cb);
     else this.setTimeout(() => cb(-1), timeout);
   }
   batteryMv(): number | undefined {
-    return this.p.batteryMv ? this.p.batteryMv() : undefined;
+    const s = this.sensors;
+    return s ? s.batteryMv() : undefined;
   }
   random(): number {
-    return this.p.random() >>> 0;
+    return this.randomFn() >>> 0;
   }
   sleep(): void {
     return undefined;
@@ -146,7 +147,7 @@ class VirtualHalImpl implements VirtualHal {
     return undefined;
   }
   reboot(): void {
-    this.p.onReboot();
+    this.onReboot();
   }
   shutdown(): void {
     // the board reset: its pending timers fire into nothing (no wake-up, no callback)

@@ -73,6 +73,19 @@ export function bme280DoubleH(adcH: number, tFine: number, c: Bme280Calibration)
   return h > 100 ? 100 : h < 0 ? 0 : h;
 }
 
+/** A monotonic function of the raw value, as `invert` searches it (an object: see TwinCompensation). */
+interface RawFunction {
+  at(raw: number): number;
+}
+
+/** A plain function as a RawFunction (the exported `invert`). */
+class FnRaw implements RawFunction {
+  constructor(private readonly f: (raw: number) => number) {}
+  at(raw: number): number {
+    return this.f(raw);
+  }
+}
+
 /**
  * The raw value in [0, max] (multiples of `step`) whose f(raw) is closest to `target`; f monotonic.
  * The search starts at `guess` (a raw value from the closed-form inverse, or NaN for none) and
@@ -81,43 +94,117 @@ export function bme280DoubleH(adcH: number, tFine: number, c: Bme280Calibration)
  * in a handful of evaluations instead of twenty.
  */
 export function invert(f: (raw: number) => number, target: number, max: number, step: number, increasing: boolean, guess: number): number {
+  return search(new FnRaw(f), target, max, step, increasing, guess);
+}
+
+/** A value of f is still on the near side of the target (before the answer). */
+function near(v: number, target: number, increasing: boolean): boolean {
+  return increasing ? v < target : v > target;
+}
+
+/**
+ * `invert` over a RawFunction. The final comparison needs f at the answer and below it: the
+ * search keeps the values it computed at lo - 1 and at hi (usually those two, once the gallop
+ * from a good guess has bracketed the answer), so it evaluates f about half as often.
+ */
+function search(f: RawFunction, target: number, max: number, step: number, increasing: boolean, guess: number): number {
   const top = Math.floor(max / step);
-  // before(i): f at index i is still on the near side of the target
-  const before = (i: number): boolean => (increasing ? f(i * step) < target : f(i * step) > target);
   let lo = 0;
-  let hi = top; // the answer is the first index in [lo, hi) where before() is false, else hi
+  let hi = top; // the answer is the first index in [lo, hi) where f is not near, else hi
+  let fBelow = 0; // f at lo - 1 (set whenever lo is)
+  let fHi = 0; // f at hi once hiKnown (set whenever hi is)
+  let hiKnown = false;
   const g = Math.round(guess / step);
   if (g >= 0 && g < top) {
-    if (before(g)) {
+    let v = f.at(g * step);
+    if (near(v, target, increasing)) {
       lo = g + 1;
+      fBelow = v;
       for (let d = 1; lo + d - 1 < top; d *= 2) {
         const i = lo + d - 1;
-        if (!before(i)) {
+        v = f.at(i * step);
+        if (!near(v, target, increasing)) {
           hi = i;
+          fHi = v;
+          hiKnown = true;
           break;
         }
         lo = i + 1;
+        fBelow = v;
       }
     } else {
       hi = g;
+      fHi = v;
+      hiKnown = true;
       for (let d = 1; hi - d >= 0; d *= 2) {
         const i = hi - d;
-        if (before(i)) {
+        v = f.at(i * step);
+        if (near(v, target, increasing)) {
           lo = i + 1;
+          fBelow = v;
           break;
         }
         hi = i;
+        fHi = v;
       }
     }
   }
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (before(mid)) lo = mid + 1;
-    else hi = mid;
+    const v = f.at(mid * step);
+    if (near(v, target, increasing)) {
+      lo = mid + 1;
+      fBelow = v;
+    } else {
+      hi = mid;
+      fHi = v;
+      hiKnown = true;
+    }
   }
+  // lo === hi: the answer a = lo and the raw value below it, b (a itself when lo is 0)
   const a = lo * step;
   const b = Math.max(0, lo - 1) * step;
-  return Math.abs(f(a) - target) <= Math.abs(f(b) - target) ? a : b;
+  const fa = hiKnown ? fHi : f.at(a);
+  const fb = lo > 0 ? fBelow : fa;
+  return Math.abs(fa - target) <= Math.abs(fb - target) ? a : b;
+}
+
+/**
+ * The twin's three compensation formulas for one calibration and t_fine. One module-wide
+ * instance serves every conversion (the searches run to completion before the next one),
+ * so a conversion allocates no closures: it ran on every uplink of every simulated node.
+ */
+class TwinCompensation implements RawFunction {
+  kind = 0; // 0: temperature (degC), 1: pressure (Pa), 2: humidity (%RH)
+  c: Bme280Calibration = BME280_EXAMPLE_CALIBRATION;
+  tFine = 0;
+  at(raw: number): number {
+    const k = this.kind;
+    if (k === 0) return tFineRaw(raw, this.c) / 5120;
+    return k === 1 ? bme280DoubleP(raw, this.tFine, this.c) : bme280DoubleH(raw, this.tFine, this.c);
+  }
+}
+const compensation = new TwinCompensation();
+
+/** ADC step of an oversampling field: the conversion's resolution is 16 + osrs - 1 bits of 20 (osrs 1..5). */
+const stepOf = (osrs: number): number => 1 << (5 - Math.min(osrs, 5));
+
+/** adcT, adcP, adcH of the last `convert` (read at once by its caller). */
+const converted = new Float64Array(3);
+
+/** Raw ADC values for these physical values and oversampling fields (0 = skipped), into `converted`. */
+function convert(c: Bme280Calibration, degC: number, pa: number, rh: number, osrsT: number, osrsP: number, osrsH: number): void {
+  const f = compensation;
+  f.c = c;
+  f.kind = 0;
+  const t = search(f, degC, 0xfffff, stepOf(osrsT === 0 ? 1 : osrsT), true, guessAdcT(degC, c));
+  const tFine = Math.trunc(tFineRaw(t, c));
+  f.tFine = tFine;
+  converted[0] = osrsT === 0 ? 0x80000 : t;
+  f.kind = 1;
+  converted[1] = osrsP === 0 ? 0x80000 : search(f, pa, 0xfffff, stepOf(osrsP), false, guessAdcP(pa, tFine, c));
+  f.kind = 2;
+  converted[2] = osrsH === 0 ? 0x8000 : search(f, rh, 0xffff, 1, true, guessAdcH(rh, tFine, c));
 }
 
 /** The positive root of q x^2 + x - v = 0 nearest the linear solution x = v (q small), in a cancellation-free form. */
@@ -152,6 +239,14 @@ export function guessAdcH(rh: number, tFine: number, c: Bme280Calibration): numb
   return x / m + c.H4 * 64 + (c.H5 / 16384) * h;
 }
 
+/** The T and P trimming values in NVM order (16 bits each, little-endian, from 0x88). */
+const TP_TRIMMING = ['T1', 'T2', 'T3', 'P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9'] as const;
+
+function put16(r: Uint8Array, at: number, v: number): void {
+  r[at] = v & 0xff;
+  r[at + 1] = (v >> 8) & 0xff;
+}
+
 /** Oversampling factor of an osrs field (0 = skipped). */
 const over = (o: number): number => (o === 0 ? 0 : 1 << (Math.min(o, 5) - 1));
 
@@ -166,7 +261,11 @@ export class Bme280Twin extends RegisterI2cDevice {
   /** Number of conversions run (forced-mode triggers). */
   conversions = 0;
   private measureEnd = -Infinity;
-  private pending: { adcT: number; adcP: number; adcH: number } | undefined;
+  // the raw values of the conversion in progress (numbers, not an object per conversion)
+  private pending = false;
+  private pendingT = 0;
+  private pendingP = 0;
+  private pendingH = 0;
   private hum = 0; // ctrl_hum as latched by the last ctrl_meas write
   /** Called when a conversion starts, before it samples the physical values (lets a simulator set them lazily). */
   beforeConversion: (() => void) | null = null;
@@ -192,29 +291,17 @@ export class Bme280Twin extends RegisterI2cDevice {
 
   /** Raw ADC values the chip would produce now at these oversampling fields (0 = skipped). */
   rawValues(osrsT: number, osrsP: number, osrsH: number): { adcT: number; adcP: number; adcH: number } {
-    const c = this.calibration;
-    const step = (osrs: number) => 1 << (5 - Math.min(osrs, 5));
-    const t = invert((r) => tFineRaw(r, c) / 5120, this.temperature, 0xfffff, step(osrsT === 0 ? 1 : osrsT), true, guessAdcT(this.temperature, c));
-    const tFine = Math.trunc(tFineRaw(t, c));
-    const adcT = osrsT === 0 ? 0x80000 : t;
-    const adcP = osrsP === 0 ? 0x80000
-      : invert((r) => bme280DoubleP(r, tFine, c), this.pressure, 0xfffff, step(osrsP), false, guessAdcP(this.pressure, tFine, c));
-    const adcH = osrsH === 0 ? 0x8000
-      : invert((r) => bme280DoubleH(r, tFine, c), this.humidity, 0xffff, 1, true, guessAdcH(this.humidity, tFine, c));
-    return { adcT, adcP, adcH };
+    convert(this.calibration, this.temperature, this.pressure, this.humidity, osrsT, osrsP, osrsH);
+    return { adcT: converted[0]!, adcP: converted[1]!, adcH: converted[2]! };
   }
 
   private powerOn(): void {
     const r = this.regs;
     r.fill(0);
     const c = this.calibration;
-    const put16 = (at: number, v: number) => {
-      r[at] = v & 0xff;
-      r[at + 1] = (v >> 8) & 0xff;
-    };
-    [c.T1, c.T2, c.T3, c.P1, c.P2, c.P3, c.P4, c.P5, c.P6, c.P7, c.P8, c.P9].forEach((v, i) => put16(0x88 + 2 * i, v));
+    for (let i = 0; i < TP_TRIMMING.length; i++) put16(r, 0x88 + 2 * i, c[TP_TRIMMING[i]!]);
     r[0xa1] = c.H1;
-    put16(0xe1, c.H2);
+    put16(r, 0xe1, c.H2);
     r[0xe3] = c.H3;
     r[0xe4] = (c.H4 >> 4) & 0xff;
     r[0xe5] = (c.H4 & 0x0f) | ((c.H5 & 0x0f) << 4);
@@ -222,7 +309,7 @@ export class Bme280Twin extends RegisterI2cDevice {
     r[0xe7] = c.H6 & 0xff;
     this.setData(0x80000, 0x80000, 0x8000);
     this.measureEnd = -Infinity;
-    this.pending = undefined;
+    this.pending = false;
   }
 
   private setData(adcT: number, adcP: number, adcH: number): void {
@@ -253,7 +340,11 @@ export class Bme280Twin extends RegisterI2cDevice {
       const osrsP = (value >> 2) & 0x07;
       // maximum measurement time, datasheet §9.1
       const ms = 1.25 + 2.3 * over(osrsT) + (osrsP ? 2.3 * over(osrsP) + 0.575 : 0) + (this.hum ? 2.3 * over(this.hum) + 0.575 : 0);
-      this.pending = this.rawValues(osrsT, osrsP, this.hum);
+      convert(this.calibration, this.temperature, this.pressure, this.humidity, osrsT, osrsP, this.hum);
+      this.pendingT = converted[0]!;
+      this.pendingP = converted[1]!;
+      this.pendingH = converted[2]!;
+      this.pending = true;
       this.measureEnd = this.clock.now() + ms;
     }
   }
@@ -262,8 +353,8 @@ export class Bme280Twin extends RegisterI2cDevice {
     if (this.clock.now() < this.measureEnd) return true;
     if (this.pending) {
       // the data registers change only when the conversion ends
-      this.setData(this.pending.adcT, this.pending.adcP, this.pending.adcH);
-      this.pending = undefined;
+      this.setData(this.pendingT, this.pendingP, this.pendingH);
+      this.pending = false;
     }
     return false;
   }

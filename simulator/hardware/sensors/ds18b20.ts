@@ -30,6 +30,8 @@ export class Ds18b20Twin implements OneWireDevice {
   /** Number of conversions completed. */
   conversions = 0;
   private readonly pad = new Uint8Array([0x50, 0x05, 0x4b, 0x46, 0x7f, 0xff, 0x0c, 0x10, 0]);
+  /** pad[8] is not yet the CRC of pad[0..7] (set wherever they change: a read computes it once, not per byte). */
+  private crcStale = true;
   private cmd = -1;
   private pos = 0;
   private convertDoneAt = -Infinity;
@@ -68,7 +70,10 @@ export class Ds18b20Twin implements OneWireDevice {
     if (this.cmd === 0x4e) {
       // Write Scratchpad: TH, TL, config (only R1 R0 writable; other bits fixed)
       const at = 2 + this.pos++;
-      if (at <= 4) this.pad[at] = at === 4 ? (byte & 0x60) | 0x1f : byte;
+      if (at <= 4) {
+        this.pad[at] = at === 4 ? (byte & 0x60) | 0x1f : byte;
+        this.crcStale = true;
+      }
       return;
     }
     this.cmd = byte;
@@ -86,7 +91,10 @@ export class Ds18b20Twin implements OneWireDevice {
     this.settle();
     if (this.cmd === 0xbe) {
       if (this.pos >= 9) return 0xff;
-      this.pad[8] = dallasCrc8(this.pad, 8);
+      if (this.crcStale) {
+        this.pad[8] = dallasCrc8(this.pad, 8);
+        this.crcStale = false;
+      }
       const v = this.pad[this.pos++];
       return this.pos === 9 && this.fault === 'badCrc' ? v ^ 0xff : v;
     }
@@ -99,6 +107,7 @@ export class Ds18b20Twin implements OneWireDevice {
     if (this.pendingRaw !== undefined && this.clock.now() >= this.convertDoneAt) {
       this.pad[0] = this.pendingRaw & 0xff;
       this.pad[1] = this.pendingRaw >> 8;
+      this.crcStale = true;
       this.pendingRaw = undefined;
       this.conversions++;
     }
