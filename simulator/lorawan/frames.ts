@@ -7,7 +7,7 @@
 // upper 16 enter the MIC and the encryption blocks (lora-packet's FCntMSBytes).
 // Parsers never throw.
 import { bytesToHex, emptyBytes, hexToBytes } from './bytes.ts';
-import { loraCrypto as C, type Dir } from './crypto.ts';
+import { cryptInto, dataMic32Of, loraCrypto as C, type Dir, type KeyContext } from './crypto.ts';
 
 export { bytesToHex, emptyBytes, hexToBytes };
 
@@ -180,6 +180,19 @@ const dirOf = (mType: number): Dir => (isUplink(mType) ? 0 : 1);
 
 /** Builds, encrypts (AppSKey, or NwkSKey on port 0) and signs (NwkSKey, 32-bit FCnt) a data frame. */
 export function buildDataFrame(f: DataFrame, keys: SessionKeys): Uint8Array {
+  return buildFrame(f, keys, null, null);
+}
+
+/**
+ * buildDataFrame with the session's key contexts (NwkSKey, AppSKey) instead of its key
+ * arrays: for a caller that keeps the contexts (the network's sessions), no key lookup.
+ */
+export function buildDataFrameWith(f: DataFrame, nwk: KeyContext, app: KeyContext): Uint8Array {
+  return buildFrame(f, null, nwk, app);
+}
+
+/** buildDataFrame on `keys`, or (keys null) on the contexts `nwk` and `app`. */
+function buildFrame(f: DataFrame, keys: SessionKeys | null, nwk: KeyContext | null, app: KeyContext | null): Uint8Array {
   const fOpts = f.fOpts ?? emptyBytes();
   if (fOpts.length > 15) throw new RangeError('FOpts longer than 15 bytes');
   if (f.fPort === 0 && fOpts.length > 0) throw new RangeError('FOpts must be empty when FPort is 0');
@@ -201,11 +214,11 @@ export function buildDataFrame(f: DataFrame, keys: SessionKeys): Uint8Array {
   if (hasPort) {
     phy[head] = f.fPort!;
     if (payload.length > 0) {
-      const key = f.fPort === 0 ? keys.nwkSKey : keys.appSKey;
-      C.cryptFrmPayload(key, dir, devAddr, fCnt, payload, phy, head + 1);
+      if (keys !== null) C.cryptFrmPayload(f.fPort === 0 ? keys.nwkSKey : keys.appSKey, dir, devAddr, fCnt, payload, phy, head + 1);
+      else cryptInto(f.fPort === 0 ? nwk! : app!, dir, devAddr, fCnt, payload, 0, payload.length, phy, head + 1);
     }
   }
-  const mic = C.dataMic32(keys.nwkSKey, dir, devAddr, fCnt, phy, msgLen);
+  const mic = keys !== null ? C.dataMic32(keys.nwkSKey, dir, devAddr, fCnt, phy, msgLen) : dataMic32Of(nwk!, dir, devAddr, fCnt, phy, msgLen);
   phy[msgLen] = mic >>> 24;
   phy[msgLen + 1] = mic >>> 16;
   phy[msgLen + 2] = mic >>> 8;
@@ -249,6 +262,15 @@ export interface DataLayout {
 
 /** The layout of a data frame, or why it is not a well-formed one (parseDataHeader's error). */
 export function scanDataHeader(phy: Uint8Array): DataLayout | string {
+  const l: DataLayout = { mType: 2, devAddr: 0, fCnt16: 0, fCtrl: 0, fOptsLen: 0, fPort: -1, payloadAt: 0, micAt: 0 };
+  return scanDataHeaderInto(phy, l) ?? l;
+}
+
+/**
+ * scanDataHeader into the caller's layout object (the network reuses one: no allocation
+ * per frame): null when well formed (`l` then holds the layout), else the error (`l` unchanged).
+ */
+export function scanDataHeaderInto(phy: Uint8Array, l: DataLayout): string | null {
   if (phy.length < 12) return `data frame too short (${phy.length} bytes)`;
   const mType = phy[0]! >> 5;
   if (mType < 2 || mType > 5) return `not a data frame (MType ${mType})`;
@@ -260,16 +282,15 @@ export function scanDataHeader(phy: Uint8Array): DataLayout | string {
   const hasPort = 8 + fOptsLen < micAt;
   const fPort = hasPort ? phy[8 + fOptsLen]! : -1;
   if (fPort === 0 && fOptsLen > 0) return 'FOpts present with FPort 0';
-  return {
-    mType: mType as 2 | 3 | 4 | 5,
-    devAddr: ((phy[4]! << 24) | (phy[3]! << 16) | (phy[2]! << 8) | phy[1]!) >>> 0,
-    fCnt16: phy[6]! | (phy[7]! << 8),
-    fCtrl,
-    fOptsLen,
-    fPort,
-    payloadAt: hasPort ? 9 + fOptsLen : micAt,
-    micAt,
-  };
+  l.mType = mType as 2 | 3 | 4 | 5;
+  l.devAddr = ((phy[4]! << 24) | (phy[3]! << 16) | (phy[2]! << 8) | phy[1]!) >>> 0;
+  l.fCnt16 = phy[6]! | (phy[7]! << 8);
+  l.fCtrl = fCtrl;
+  l.fOptsLen = fOptsLen;
+  l.fPort = fPort;
+  l.payloadAt = hasPort ? 9 + fOptsLen : micAt;
+  l.micAt = micAt;
+  return null;
 }
 
 /** The FOpts bytes of a scanned frame (a copy). */
@@ -297,14 +318,22 @@ export function parseDataHeader(phy: Uint8Array): Result<DataHeader> {
 }
 
 export function verifyDataMic(phy: Uint8Array, nwkSKey: Uint8Array, fCnt32: number): boolean {
-  if (phy.length < 12 || phy.length > 259 || !isKey(nwkSKey)) return false;
-  const mType = phy[0]! >> 5;
-  if (mType < 2 || mType > 5) return false;
+  return isKey(nwkSKey) && signedDataFrame(phy) && micMatches(phy, C.keys.get(nwkSKey), fCnt32);
+}
+
+/** verifyDataMic with NwkSKey's context (the network's sessions keep theirs: no key lookup). */
+export const verifyDataMicWith = (phy: Uint8Array, nwk: KeyContext, fCnt32: number): boolean => signedDataFrame(phy) && micMatches(phy, nwk, fCnt32);
+
+/** A data frame of a length a MIC can cover. */
+const signedDataFrame = (phy: Uint8Array): boolean => phy.length >= 12 && phy.length <= 259 && phy[0]! >> 5 >= 2 && phy[0]! >> 5 <= 5;
+
+/** The frame's MIC equals the one computed with `nwk` (a signedDataFrame). */
+function micMatches(phy: Uint8Array, nwk: KeyContext, fCnt32: number): boolean {
   const micAt = phy.length - 4;
   // the low 16 bits come from the frame itself, the upper 16 from the caller (as lora-packet's FCntMSBytes)
   const fCnt = ((fCnt32 >>> 16) * 0x10000 + (phy[6]! | (phy[7]! << 8))) >>> 0;
   const wire = ((phy[micAt]! << 24) | (phy[micAt + 1]! << 16) | (phy[micAt + 2]! << 8) | phy[micAt + 3]!) >>> 0;
-  return C.dataMic32(nwkSKey, dirOf(mType), readLe(phy, 1, 4), fCnt, phy, micAt) === wire;
+  return dataMic32Of(nwk, dirOf(phy[0]! >> 5), readLe(phy, 1, 4), fCnt, phy, micAt) === wire;
 }
 
 /** Verifies the MIC with the given 32-bit FCnt and decrypts FRMPayload. */
@@ -352,6 +381,19 @@ function decryptPayload(mType: number, devAddr: number, port0: boolean, keys: Se
   const keyErr = checkKey(key, port0 ? 'NwkSKey' : 'AppSKey');
   if (keyErr) return `cannot decrypt: ${keyErr}`;
   return C.cryptFrmPayloadFrom(key, dirOf(mType), devAddr, fCnt32 >>> 0, src, off, len);
+}
+
+/**
+ * decryptScanned with the session's key contexts (NwkSKey, AppSKey): the network's path,
+ * no key lookup. The plaintext FRMPayload (a new array) or the error.
+ */
+export function decryptScannedWith(phy: Uint8Array, l: DataLayout, nwk: KeyContext, app: KeyContext, fCnt32: number): Uint8Array | string {
+  if ((fCnt32 & 0xffff) !== l.fCnt16) return '32-bit FCnt does not match the frame';
+  const len = l.micAt - l.payloadAt;
+  if (len === 0) return emptyBytes();
+  const out = new Uint8Array(len);
+  cryptInto(l.fPort === 0 ? nwk : app, dirOf(l.mType), l.devAddr, fCnt32 >>> 0, phy, l.payloadAt, len, out, 0);
+  return out;
 }
 
 /**

@@ -2,14 +2,15 @@
 // reject replays, decrypt, act on MAC commands (LinkCheck, LinkADR, DevStatus,
 // DutyCycle), decode, and answer in RX1/RX2 with ACK, MAC answers and queued data.
 import {
-  buildDataFrame,
-  decryptScanned,
+  buildDataFrameWith,
+  decryptScannedWith,
   fOptsOf,
-  scanDataHeader,
+  scanDataHeaderInto,
   reconstructFCnt,
-  verifyDataMic,
+  verifyDataMicWith,
   isUplink,
   MType,
+  type DataLayout,
 } from '../lorawan/frames.ts';
 import {
   CID,
@@ -20,15 +21,16 @@ import {
   parseMacCommands,
   type MacCommand,
 } from '../lorawan/mac.ts';
-import { adrDecide } from './adr.ts';
+import { adrDecide, type AdrInput } from './adr.ts';
 import { requiredSnrDb } from './region.ts';
-import { bestGateway, rxWindow, type Ctx, type DeviceState } from './state.ts';
+import { bestGateway, clearMacQueue, nwkContext, rxWindow, type Ctx, type DeviceState } from './state.ts';
 import type { Downlink, GatewayRx, ReceiveResult, RxMeta } from './types.ts';
 
-interface Match {
-  dev: DeviceState;
-  fCnt: number;
-}
+/** The frame being handled (scanDataHeaderInto): one reused object; its fields are copied to locals at once. */
+const H: DataLayout = { mType: 2, devAddr: 0, fCnt16: 0, fCtrl: 0, fOptsLen: 0, fPort: -1, payloadAt: 0, micAt: 0 };
+
+/** No MAC commands (read only: never handed out). */
+const NO_COMMANDS: readonly MacCommand[] = Object.freeze([]);
 
 /** The largest counter <= last with these low 16 bits (what a replayed frame would carry). */
 function pastFCnt(fCnt16: number, last: number): number {
@@ -37,95 +39,123 @@ function pastFCnt(fCnt16: number, last: number): number {
   return v;
 }
 
-function identify(ctx: Ctx, phy: Uint8Array, fCnt16: number, devs: readonly DeviceState[]): Match | { reason: 'mic' | 'replay' | 'fcnt-gap' } {
+/** What identify() found besides the device: its 32-bit FCnt, or why no device matched. */
+const found = { fCnt: 0, reason: 'mic' as 'mic' | 'replay' | 'fcnt-gap' };
+
+/**
+ * The device among those bound to the frame's DevAddr (`first` and its chain) whose
+ * session verifies the MIC, with the reconstructed counter in found.fCnt; null when none
+ * does, with the reason in found.reason. (Results in `found` spare an object per frame.)
+ */
+function identify(ctx: Ctx, phy: Uint8Array, fCnt16: number, first: DeviceState): DeviceState | null {
   let reason: 'mic' | 'replay' | 'fcnt-gap' = 'mic';
-  for (const dev of devs) {
-    const s = dev.session!;
-    const f = reconstructFCnt(fCnt16, s.lastFCntUp, ctx.opts.maxFCntGap);
-    if (f !== null && verifyDataMic(phy, s.keys.nwkSKey, f)) return { dev, fCnt: f };
-    if (f === null && s.lastFCntUp !== undefined) {
-      const old = pastFCnt(fCnt16, s.lastFCntUp);
-      if (old >= 0 && verifyDataMic(phy, s.keys.nwkSKey, old)) return { reason: 'replay' };
+  for (let dev: DeviceState | null = first; dev !== null; dev = dev.nextSameAddr) {
+    const last = dev.lastFCntUp;
+    const f = reconstructFCnt(fCnt16, last, ctx.opts.maxFCntGap);
+    if (f !== null && verifyDataMicWith(phy, nwkContext(dev), f)) {
+      found.fCnt = f;
+      return dev;
+    }
+    if (f === null && last !== undefined) {
+      const old = pastFCnt(fCnt16, last);
+      if (old >= 0 && verifyDataMicWith(phy, nwkContext(dev), old)) {
+        found.reason = 'replay';
+        return null;
+      }
       reason = 'fcnt-gap';
     }
   }
-  return { reason };
+  found.reason = reason;
+  return null;
 }
 
 export function handleData(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResult {
-  // The frame is read in place (scanDataHeader: offsets, no copies of its parts).
-  const h = scanDataHeader(phy);
-  if (typeof h === 'string') {
+  // The frame is read in place (offsets, no copies of its parts) into H, then into locals.
+  const err = scanDataHeaderInto(phy, H);
+  if (err !== null) {
     ctx.stats.malformed++;
-    return { accepted: false, kind: 'data', reason: 'malformed', detail: h };
+    return { accepted: false, kind: 'data', reason: 'malformed', detail: err };
   }
-  if (!isUplink(h.mType)) return { accepted: false, kind: 'data', reason: 'not-uplink', detail: 'downlink frame received' };
-  const devs = ctx.byAddr.get(h.devAddr);
-  if (devs === undefined) {
+  const mType = H.mType;
+  const addr = H.devAddr;
+  const fCtrl = H.fCtrl;
+  const fPort = H.fPort;
+  const fOptsLen = H.fOptsLen;
+  if (!isUplink(mType)) return { accepted: false, kind: 'data', reason: 'not-uplink', detail: 'downlink frame received' };
+  const first = ctx.byAddr.get(addr);
+  if (first === undefined) {
     ctx.stats.unknownDevices++;
-    return { accepted: false, kind: 'data', devAddr: h.devAddr, reason: 'unknown-device', detail: 'no session with this DevAddr' };
+    return { accepted: false, kind: 'data', devAddr: addr, reason: 'unknown-device', detail: 'no session with this DevAddr' };
   }
-  const m = identify(ctx, phy, h.fCnt16, devs);
-  if (!('dev' in m)) {
-    if (m.reason === 'mic') ctx.stats.micFailures++;
-    else if (m.reason === 'replay') ctx.stats.replays++;
+  const dev = identify(ctx, phy, H.fCnt16, first);
+  if (dev === null) {
+    const reason = found.reason;
+    if (reason === 'mic') ctx.stats.micFailures++;
+    else if (reason === 'replay') ctx.stats.replays++;
     else ctx.stats.fCntGaps++;
-    const detail = m.reason === 'mic' ? 'MIC mismatch' : m.reason === 'replay' ? 'frame counter already used' : 'frame counter jump too large';
-    return { accepted: false, kind: 'data', devAddr: h.devAddr, reason: m.reason, detail };
+    const detail = reason === 'mic' ? 'MIC mismatch' : reason === 'replay' ? 'frame counter already used' : 'frame counter jump too large';
+    return { accepted: false, kind: 'data', devAddr: addr, reason, detail };
   }
-  const dev = m.dev;
-  const s = dev.session!;
-  const confirmed = h.mType === MType.ConfirmedUp;
+  const fCnt = found.fCnt;
+  const confirmed = mType === MType.ConfirmedUp;
   const gateways = meta.gateways.slice();
   const best = bestGateway(gateways);
-  const base: ReceiveResult = {
-    accepted: true,
-    kind: 'data',
-    devEui: dev.devEui,
-    devAddr: s.devAddr,
-    fCnt: m.fCnt,
-    confirmed,
-    gateways,
-  };
-  if (best) base.bestGateway = best; // the last key, as the conditional spread placed it
 
-  if (s.lastFCntUp === m.fCnt) {
+  if (dev.lastFCntUp === fCnt) {
     ctx.stats.retransmissions++;
+    const base: ReceiveResult = { accepted: true, kind: 'data', devEui: dev.devEui, devAddr: dev.devAddr, fCnt, confirmed, gateways };
+    if (best) base.bestGateway = best; // the last key, as the conditional spread placed it
     if (!confirmed) return { ...base, accepted: false, reason: 'retransmission', detail: 'repeated unconfirmed frame' };
     const downlink = buildDownlink(ctx, dev, meta, best, true, []);
     return { ...base, retransmission: true, ...(downlink ? { downlink } : {}) };
   }
 
   // identify() verified the MIC with this counter: decrypt without checking it again
-  const payload = decryptScanned(phy, h, s.keys, m.fCnt);
+  const payload = decryptScannedWith(phy, H, dev.nwk!, dev.app!, fCnt);
   if (typeof payload === 'string') {
     ctx.stats.malformed++;
     return { accepted: false, kind: 'data', devEui: dev.devEui, reason: 'malformed', detail: payload };
   }
-  s.lastFCntUp = m.fCnt;
+  dev.lastFCntUp = fCnt;
   ctx.stats.uplinks++;
   if (best) {
-    dev.snrHistory.push(best.snr);
-    if (dev.snrHistory.length > ctx.adr.historyLength) dev.snrHistory.shift();
+    // the last historyLength SNRs, oldest first: once full, slide them down in place
+    // (push + shift would left-trim the array's store, which then regrows every few uplinks)
+    const h = dev.snrHistory;
+    if (h.length < ctx.adr.historyLength) h.push(best.snr);
+    else if (h.length > 0) {
+      for (let i = 1; i < h.length; i++) h[i - 1] = h[i]!;
+      h[h.length - 1] = best.snr;
+    }
   }
 
-  const macBytes = h.fPort === 0 ? payload : fOptsOf(phy, h);
-  const mac = parseMacCommands(macBytes, 'up');
-  const answers = macAnswers(ctx, dev, mac.commands, meta, gateways);
-  if ((h.fCtrl & 0x80) !== 0 && ctx.adr.enabled) {
+  // MAC commands ride in FOpts, or alone in the payload on port 0 (most frames carry none: no parse)
+  const macLen = fPort === 0 ? payload.length : fOptsLen;
+  const commands = macLen === 0 ? NO_COMMANDS : parseMacCommands(fPort === 0 ? payload : fOptsOf(phy, H), 'up').commands;
+  let answers = commands.length === 0 ? null : macAnswers(ctx, dev, commands, meta, gateways);
+  if ((fCtrl & 0x80) !== 0 && ctx.adr.enabled) {
     const adr = adrStep(ctx, dev, meta.dr);
-    if (adr) answers.push(adr);
+    if (adr) (answers ??= []).push(adr);
   }
+  const macCommands: string[] = [];
+  for (let i = 0; i < commands.length; i++) macCommands.push(commands[i]!.name);
 
-  // base is not returned anywhere else: complete it in place (same keys, same order as a copy)
-  const result = base;
-  result.macCommands = mac.commands.map((c) => c.name);
-  if (h.fPort >= 0) result.fPort = h.fPort;
-  if (h.fPort > 0) {
+  if (best && fPort > 0 && !ctx.opts.decode) {
+    // the common shape, in one literal: the keys and order the general path below gives
+    const downlink = buildDownlink(ctx, dev, meta, best, confirmed, answers);
+    const r: ReceiveResult = { accepted: true, kind: 'data', devEui: dev.devEui, devAddr: dev.devAddr, fCnt, confirmed, gateways, bestGateway: best, macCommands, fPort, payload };
+    if (downlink) r.downlink = downlink;
+    return r;
+  }
+  const result: ReceiveResult = { accepted: true, kind: 'data', devEui: dev.devEui, devAddr: dev.devAddr, fCnt, confirmed, gateways };
+  if (best) result.bestGateway = best;
+  result.macCommands = macCommands;
+  if (fPort >= 0) result.fPort = fPort;
+  if (fPort > 0) {
     result.payload = payload;
     if (ctx.opts.decode) {
       try {
-        result.decoded = ctx.opts.decode(h.fPort, payload);
+        result.decoded = ctx.opts.decode(fPort, payload);
       } catch (e) {
         result.decodeError = e instanceof Error ? e.message : String(e);
       }
@@ -136,7 +166,7 @@ export function handleData(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResu
   return result;
 }
 
-function macAnswers(ctx: Ctx, dev: DeviceState, cmds: MacCommand[], meta: RxMeta, gws: GatewayRx[]): MacCommand[] {
+function macAnswers(ctx: Ctx, dev: DeviceState, cmds: readonly MacCommand[], meta: RxMeta, gws: GatewayRx[]): MacCommand[] {
   const out: MacCommand[] = [];
   const best = bestGateway(gws);
   for (const c of cmds) {
@@ -156,11 +186,14 @@ function macAnswers(ctx: Ctx, dev: DeviceState, cmds: MacCommand[], meta: RxMeta
       dev.lastDevStatus = decodeDevStatusAns(c.payload);
     } else if (c.cid === CID.DutyCycle) {
       if (dev.pendingDutyCycle !== undefined) dev.maxDutyCycle = dev.pendingDutyCycle;
-      delete dev.pendingDutyCycle;
+      dev.pendingDutyCycle = undefined;
     }
   }
   return out;
 }
+
+const NO_SNR: readonly number[] = Object.freeze([]);
+const ADR_INPUT: AdrInput = { snrHistory: NO_SNR, dr: 0, txPowerIdx: 0, requiredSnrDb: 0, maxDr: 0, maxTxPowerIdx: 0, installationMarginDb: 0, historyLength: 0 };
 
 function adrStep(ctx: Ctx, dev: DeviceState, dr: number): MacCommand | null {
   if (dev.adrPending) {
@@ -168,16 +201,19 @@ function adrStep(ctx: Ctx, dev: DeviceState, dr: number): MacCommand | null {
     dev.adrPending = false;
     return null;
   }
-  const d = adrDecide({
-    snrHistory: dev.snrHistory,
-    dr,
-    txPowerIdx: dev.txPowerIdx,
-    requiredSnrDb: requiredSnrDb(ctx.region.spreadingFactor(dr)),
-    maxDr: ctx.region.maxAdrDr,
-    maxTxPowerIdx: dev.maxPowerIdx !== undefined ? Math.min(dev.maxPowerIdx, ctx.region.maxTxPowerIdx) : ctx.region.maxTxPowerIdx,
-    installationMarginDb: ctx.adr.installationMarginDb,
-    historyLength: ctx.adr.historyLength,
-  });
+  if (dev.snrHistory.length < ctx.adr.historyLength) return null; // adrDecide waits for a full history
+  // one reused input object (adrDecide keeps no reference to it)
+  const a = ADR_INPUT;
+  a.snrHistory = dev.snrHistory;
+  a.dr = dr;
+  a.txPowerIdx = dev.txPowerIdx;
+  a.requiredSnrDb = requiredSnrDb(ctx.region.spreadingFactor(dr));
+  a.maxDr = ctx.region.maxAdrDr;
+  a.maxTxPowerIdx = dev.maxPowerIdx !== undefined ? Math.min(dev.maxPowerIdx, ctx.region.maxTxPowerIdx) : ctx.region.maxTxPowerIdx;
+  a.installationMarginDb = ctx.adr.installationMarginDb;
+  a.historyLength = ctx.adr.historyLength;
+  const d = adrDecide(a);
+  a.snrHistory = NO_SNR; // hold no device's history
   if (!d) return null;
   dev.adrPending = true;
   dev.pendingAdrPower = d.txPowerIdx;
@@ -194,23 +230,23 @@ function buildDownlink(
   meta: RxMeta,
   best: GatewayRx | undefined,
   ack: boolean,
-  answers: MacCommand[],
+  given: MacCommand[] | null,
 ): Downlink | undefined {
-  const s = dev.session!;
-  if (!ack && answers.length === 0 && dev.macQueue.length === 0 && dev.queue.length === 0) return undefined; // nothing to send
+  if (!ack && (given === null || given.length === 0) && dev.macQueue.length === 0 && dev.queue.length === 0) return undefined; // nothing to send
+  const answers = given ?? [];
   const mac = dev.macQueue.length === 0 ? answers : answers.concat(dev.macQueue);
-  if (dev.macQueue.length > 0) dev.macQueue = [];
+  if (dev.macQueue.length > 0) clearMacQueue(dev);
   for (const c of mac) if (c.cid === CID.DutyCycle) dev.pendingDutyCycle = c.payload[0]! & 0x0f;
   const macBytes = encodeMacCommands(mac);
   // MAC commands ride in FOpts when they fit and data is queued; otherwise alone on port 0.
-  const item = macBytes.length <= 15 ? dev.queue.shift() : undefined;
+  const item = macBytes.length <= 15 && dev.queue.length > 0 ? dev.queue.shift() : undefined;
   if (!ack && macBytes.length === 0 && !item) return undefined;
-  const fCnt = s.fCntDown;
-  s.fCntDown = (s.fCntDown + 1) >>> 0;
+  const fCnt = dev.fCntDown;
+  dev.fCntDown = (dev.fCntDown + 1) >>> 0;
   const confirmed = !!item?.confirmed;
   const frame = {
     mType: confirmed ? MType.ConfirmedDown : MType.UnconfirmedDown,
-    devAddr: s.devAddr,
+    devAddr: dev.devAddr,
     fCnt,
     ack,
     adr: ctx.adr.enabled,
@@ -223,7 +259,7 @@ function buildDownlink(
   } as const;
   ctx.stats.downlinks++;
   return {
-    phy: buildDataFrame(frame, s.keys),
+    phy: buildDataFrameWith(frame, nwkContext(dev), dev.app!),
     ...rxWindow(ctx, meta, Math.max(1, ctx.opts.rxDelaySec) * 1000, ctx.opts.rxWindow, ctx.opts.rx1DrOffset),
     ...(best ? { gatewayId: best.id } : {}),
     kind: 'data',

@@ -3,7 +3,7 @@
 // random JoinNonce from the seeded RNG, derives the session keys and answers with
 // an encrypted join accept for RX1 (JoinAcceptDelay1 = 5 s) or RX2 (6 s).
 import { buildJoinAccept, bytesToHex, deriveSessionKeys, parseJoinRequest, verifyJoinRequest } from '../lorawan/frames.ts';
-import { bestGateway, bindAddr, normEui, rxWindow, type Ctx } from './state.ts';
+import { bestGateway, bindAddr, clearMacQueue, rxWindow, startSession, type Ctx } from './state.ts';
 import type { ReceiveResult, RxMeta } from './types.ts';
 
 const JOIN_ACCEPT_DELAY1_MS = 5000;
@@ -29,7 +29,7 @@ export function handleJoin(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResu
     ctx.stats.joinRejects++;
     return { accepted: false, kind: 'join', devEui, reason: 'unknown-device', detail: `no OTAA device ${devEui}` };
   }
-  if (dev.joinEui !== undefined && normEui(dev.joinEui) !== bytesToHex(req.value.joinEui)) {
+  if (dev.joinEui !== undefined && dev.joinEui !== bytesToHex(req.value.joinEui)) { // joinEui: normalized at registration
     ctx.stats.joinRejects++;
     return { accepted: false, kind: 'join', devEui, reason: 'join-eui-mismatch', detail: 'JoinEUI does not match the registration' };
   }
@@ -53,11 +53,11 @@ export function handleJoin(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResu
   bindAddr(ctx, dev, devAddr);
   // Simplification: the new session replaces the old one at once (1.0.x keeps the old
   // one until the first uplink of the new session).
-  dev.session = { devAddr, keys, fCntDown: 0 };
+  startSession(dev, devAddr, keys);
   dev.snrHistory = [];
   dev.txPowerIdx = 0;
   dev.adrPending = false;
-  dev.macQueue = [];
+  clearMacQueue(dev);
 
   const accept = buildJoinAccept(
     {

@@ -3,12 +3,12 @@
 // with its reception metadata (all gateways that heard it, or one gateway per call:
 // identical frames within the de-duplication window count once) and returns what
 // the network did, including the downlink to transmit in RX1 or RX2.
-import { bytesToHex, hexToBytes, MType } from '../lorawan/frames.ts';
+import { hexToBytes, MType } from '../lorawan/frames.ts';
 import type { MacCommand } from '../lorawan/mac.ts';
 import { handleData } from './data.ts';
 import { handleJoin } from './join.ts';
 import { EU868_NETWORK } from './region.ts';
-import { bestGateway, bindAddr, normEui, type Ctx, type DeviceState } from './state.ts';
+import { bestGateway, bindAddr, macQueueOf, newDevice, normEui, queueOf, startSession, unbindAddr, type Ctx, type DeviceState } from './state.ts';
 import type {
   DeviceRegistration,
   NetworkServer,
@@ -27,18 +27,24 @@ const key16 = (hex: string, what: string, devEui: string): Uint8Array => {
 };
 
 /**
- * The de-duplication key: the frame's bytes as a string of one char per byte. Exact
- * like their hex text, and about 3x cheaper to build and hash (no rope of 2-char pieces).
- * A frame too long to pass as arguments (no real one is) keys by its hex text instead:
- * at over 2,048 chars it can never equal a short frame's key.
+ * A frame received lately, for de-duplication: a copy of its bytes (in a buffer reused
+ * once the entry expires: no key string or record allocated per frame), when it came
+ * and what the network made of it.
  */
-const frameKey = (phy: Uint8Array): string =>
-  phy.length <= 1024 ? String.fromCharCode.apply(null, phy as unknown as number[]) : bytesToHex(phy);
-
 interface Seen {
-  key: string;
+  bytes: Uint8Array;
+  len: number;
   atMs: number;
-  result: ReceiveResult;
+  result: ReceiveResult | null;
+}
+
+/** `e` holds exactly the bytes of `phy`. */
+function sameFrame(e: Seen, phy: Uint8Array): boolean {
+  const n = phy.length;
+  if (e.len !== n) return false;
+  const b = e.bytes;
+  for (let i = 0; i < n; i++) if (b[i] !== phy[i]) return false;
+  return true;
 }
 
 export function createNetworkServer(options: NetworkServerOptions): NetworkServer {
@@ -80,38 +86,50 @@ export function createNetworkServer(options: NetworkServerOptions): NetworkServe
     byAddr: new Map(),
     stats,
   };
-  // De-duplication: frames by content, oldest first.
-  const seen = new Map<string, Seen>();
-
+  // De-duplication: frames of the last dedupWindowMs by content, oldest first: seen[head, tail).
+  // Only a few frames fall in the window, so a scan of their bytes beats hashing a key.
+  // Slots outside [head, tail) are stale (their entries are in `spare`).
+  const seen: Seen[] = [];
+  let head = 0;
+  let tail = 0;
+  const spare: Seen[] = []; // expired entries, their buffers reused
+  const expire = (e: Seen): void => {
+    e.result = null; // hold no result past the window
+    spare.push(e);
+  };
+  const remember = (phy: Uint8Array, atMs: number, result: ReceiveResult): void => {
+    let e = spare.pop();
+    if (e === undefined || e.bytes.length < phy.length) e = { bytes: new Uint8Array(Math.max(64, phy.length)), len: 0, atMs: 0, result: null };
+    e.bytes.set(phy);
+    e.len = phy.length;
+    e.atMs = atMs;
+    e.result = result;
+    if (tail === seen.length) seen.push(e);
+    else seen[tail] = e;
+    tail++;
+  };
+  /** Removes seen[i] (head <= i < tail), keeping the order of the rest. */
+  const removeAt = (i: number): void => {
+    expire(seen[i]!);
+    for (let j = i + 1; j < tail; j++) seen[j - 1] = seen[j]!;
+    tail--;
+  };
   const register = (d: DeviceRegistration): void => {
     const devEui = normEui(d.devEui);
     if (devEui.length !== 16) throw new Error(`DevEUI must be 16 hex digits: ${d.devEui}`);
-    const dev: DeviceState = {
-      devEui,
-      reg: d,
-      devNonces: new Set(),
-      snrHistory: [],
-      txPowerIdx: 0,
-      adrPending: false,
-      queue: [],
-      macQueue: [],
-    };
+    const dev = newDevice(devEui, d);
     if (d.mode === 'abp') {
       const devAddr = typeof d.devAddr === 'number' ? d.devAddr >>> 0 : parseInt(normEui(d.devAddr), 16) >>> 0;
       if (!Number.isFinite(devAddr)) throw new Error(`device ${devEui}: bad DevAddr`);
       const keys = { nwkSKey: key16(d.nwkSKey, 'NwkSKey', devEui), appSKey: key16(d.appSKey, 'AppSKey', devEui) };
       bindAddr(ctx, dev, devAddr);
-      dev.session = { devAddr, keys, fCntDown: 0 };
+      startSession(dev, devAddr, keys);
     } else {
       dev.appKey = key16(d.appKey, 'AppKey', devEui);
       dev.joinEui = normEui(d.joinEui);
     }
     const old = ctx.byEui.get(devEui);
-    if (old?.session) {
-      const list = (ctx.byAddr.get(old.session.devAddr) ?? []).filter((x) => x !== old);
-      if (list.length) ctx.byAddr.set(old.session.devAddr, list);
-      else ctx.byAddr.delete(old.session.devAddr);
-    }
+    if (old !== undefined) unbindAddr(ctx, old);
     ctx.byEui.set(devEui, dev);
   };
   for (const d of options.devices ?? []) register(d);
@@ -122,15 +140,21 @@ export function createNetworkServer(options: NetworkServerOptions): NetworkServe
     return dev;
   };
 
-  const dedup = (key: string, meta: RxMeta): ReceiveResult | null => {
-    for (const s of seen.values()) {
-      if (meta.timeMs - s.atMs <= ctx.opts.dedupWindowMs) break;
-      seen.delete(s.key);
+  /** Drops the frames that left the window (oldest first, up to the first one still in it); the entry of `phy`, if any. */
+  const lookup = (phy: Uint8Array, timeMs: number): Seen | null => {
+    while (head < tail && !(timeMs - seen[head]!.atMs <= ctx.opts.dedupWindowMs)) expire(seen[head++]!);
+    if (head === tail) head = tail = 0;
+    else if (head > 64) {
+      for (let j = head; j < tail; j++) seen[j - head] = seen[j]!;
+      tail -= head;
+      head = 0;
     }
-    const prev = seen.get(key);
-    if (!prev || meta.timeMs - prev.atMs > ctx.opts.dedupWindowMs) return null;
-    // Same frame through another gateway: merge the metadata into the first record.
-    const r = prev.result;
+    for (let i = head; i < tail; i++) if (sameFrame(seen[i]!, phy)) return seen[i]!;
+    return null;
+  };
+
+  /** Same frame through another gateway: merge the metadata into the first record. */
+  const duplicate = (r: ReceiveResult, meta: RxMeta): ReceiveResult => {
     const gws = r.gateways ?? [];
     for (const g of meta.gateways) if (!gws.some((x) => x.id === g.id)) gws.push(g);
     r.gateways = gws;
@@ -154,9 +178,9 @@ export function createNetworkServer(options: NetworkServerOptions): NetworkServe
         stats.malformed++;
         return { accepted: false, reason: 'malformed', detail: 'empty frame' };
       }
-      const key = frameKey(phy);
-      const dup = dedup(key, meta);
-      if (dup) return dup;
+      const prev = lookup(phy, meta.timeMs);
+      if (prev !== null && !(meta.timeMs - prev.atMs > ctx.opts.dedupWindowMs)) return duplicate(prev.result!, meta);
+      const prevResult = prev !== null ? prev.result : null; // (a nested receive from a hook could recycle prev)
       const mType = phy[0]! >> 5;
       const result =
         mType === MType.JoinRequest
@@ -164,27 +188,35 @@ export function createNetworkServer(options: NetworkServerOptions): NetworkServe
           : mType >= MType.UnconfirmedUp && mType <= MType.ConfirmedDown
             ? handleData(ctx, phy, meta)
             : (stats.malformed++, { accepted: false, reason: 'malformed' as const, detail: `unsupported MType ${mType}` });
-      seen.delete(key); // a frame seen before the window: the new record goes to the end
-      seen.set(key, { key, atMs: meta.timeMs, result });
+      if (prev !== null) {
+        // a frame seen before the window: the new record goes to the end
+        for (let i = head; i < tail; i++) {
+          if (seen[i] === prev && prev.result === prevResult) {
+            removeAt(i);
+            break;
+          }
+        }
+      }
+      remember(phy, meta.timeMs, result);
       if (result.accepted && ctx.opts.onUplink) ctx.opts.onUplink(result);
       return result;
     },
     enqueue(devEui, d) {
       if (!Number.isInteger(d.fPort) || d.fPort < 1 || d.fPort > 223) throw new Error(`FPort must be 1..223, got ${d.fPort}`);
-      mustGet(devEui).queue.push({ fPort: d.fPort, payload: new Uint8Array(d.payload), ...(d.confirmed ? { confirmed: true } : {}) });
+      queueOf(mustGet(devEui)).push({ fPort: d.fPort, payload: new Uint8Array(d.payload), ...(d.confirmed ? { confirmed: true } : {}) });
     },
     requestMac(devEui: string, cmd: MacCommand) {
-      mustGet(devEui).macQueue.push(cmd);
+      macQueueOf(mustGet(devEui)).push(cmd);
     },
     device(devEui) {
       const dev = ctx.byEui.get(normEui(devEui));
       if (!dev) return undefined;
       return {
         devEui: dev.devEui,
-        joined: !!dev.session,
-        ...(dev.session ? { devAddr: dev.session.devAddr } : {}),
-        ...(dev.session?.lastFCntUp !== undefined ? { lastFCntUp: dev.session.lastFCntUp } : {}),
-        fCntDown: dev.session?.fCntDown ?? 0,
+        joined: dev.joined,
+        ...(dev.joined ? { devAddr: dev.devAddr } : {}),
+        ...(dev.joined && dev.lastFCntUp !== undefined ? { lastFCntUp: dev.lastFCntUp } : {}),
+        fCntDown: dev.joined ? dev.fCntDown : 0,
         queued: dev.queue.length,
         txPowerIdx: dev.txPowerIdx,
         snrHistory: dev.snrHistory.slice(),

@@ -1,37 +1,136 @@
 // Internal state of the network side, shared by the join and data paths.
+import { loraCrypto, type KeyContext } from '../lorawan/crypto.ts';
 import type { SessionKeys } from '../lorawan/frames.ts';
 import type { MacCommand } from '../lorawan/mac.ts';
 import type { NetworkRegion } from './region.ts';
 import type { DeviceRegistration, GatewayRx, NetworkServerOptions, NetworkStats, QueuedDownlink, RxMeta, Downlink } from './types.ts';
 
-export interface Session {
-  devAddr: number;
-  keys: SessionKeys;
-  /** Last accepted 32-bit uplink counter (undefined before the first uplink). */
-  lastFCntUp?: number;
-  /** Next downlink counter. */
-  fCntDown: number;
-}
-
+/**
+ * A registered device with its session in place: one object per device, so an uplink
+ * touches as few (cold) objects as possible at thousands of devices. The session's key
+ * contexts (keyctx.ts: AES round keys, CMAC subkeys, memos) are found once, at the first
+ * use after a join, and kept here (no key lookup per frame).
+ */
 export interface DeviceState {
+  // The fields an uplink reads come first: an object's fields lie in the order of its
+  // literal (newDevice), so these share the object's first cache lines.
+  /** The next device bound to the same DevAddr (ctx.byAddr holds the first; the order of binding). */
+  nextSameAddr: DeviceState | null;
+  /** Last accepted 32-bit uplink counter (undefined before the first uplink). */
+  lastFCntUp: number | undefined;
+  /** Contexts of the session keys, made on first use (nwkContext). */
+  nwk: KeyContext | null;
+  app: KeyContext | null;
+  devAddr: number;
   devEui: string;
-  reg: DeviceRegistration;
-  appKey?: Uint8Array;
-  joinEui?: string;
-  session?: Session;
-  /** DevNonces already used in accepted joins (TS001: a join server never accepts one twice). */
-  devNonces: Set<number>;
   snrHistory: number[];
-  txPowerIdx: number;
   adrPending: boolean;
-  pendingAdrPower?: number;
+  txPowerIdx: number;
   /** Highest TX power index the device has accepted or not refused (refusals lower it). */
-  maxPowerIdx?: number;
+  maxPowerIdx: number | undefined;
+  /** Queued downlinks and MAC commands: NOTHING_QUEUED (shared, frozen) while none ever was. */
   queue: QueuedDownlink[];
   macQueue: MacCommand[];
-  lastDevStatus?: { battery: number; marginDb: number };
-  maxDutyCycle?: number;
-  pendingDutyCycle?: number;
+  /** Next downlink counter. */
+  fCntDown: number;
+  // ---- the rest of the session (valid while `joined`) ----
+  joined: boolean;
+  /** The session keys until their contexts are made (then null). */
+  nwkSKey: Uint8Array | null;
+  appSKey: Uint8Array | null;
+  // ---- registration, join server, ADR ----
+  reg: DeviceRegistration;
+  appKey: Uint8Array | undefined;
+  joinEui: string | undefined;
+  /** DevNonces already used in accepted joins (TS001: a join server never accepts one twice). */
+  devNonces: Set<number>;
+  pendingAdrPower: number | undefined;
+  lastDevStatus: { battery: number; marginDb: number } | undefined;
+  maxDutyCycle: number | undefined;
+  pendingDutyCycle: number | undefined;
+}
+
+/**
+ * The empty queue of every device that never had anything queued: checking a device's
+ * queues on each uplink then reads this one (hot) array instead of two cold ones per
+ * device. Frozen, so a push into it fails loudly: use queueOf / macQueueOf to add.
+ */
+const NOTHING_QUEUED: never[] = Object.freeze([]) as unknown as never[];
+
+/** The device's downlink queue, made its own on first use. */
+export function queueOf(dev: DeviceState): QueuedDownlink[] {
+  if (dev.queue === NOTHING_QUEUED) dev.queue = [];
+  return dev.queue;
+}
+
+/** The device's MAC command queue, made its own on first use. */
+export function macQueueOf(dev: DeviceState): MacCommand[] {
+  if (dev.macQueue === NOTHING_QUEUED) dev.macQueue = [];
+  return dev.macQueue;
+}
+
+/** Empties the device's MAC command queue. */
+export function clearMacQueue(dev: DeviceState): void {
+  dev.macQueue = NOTHING_QUEUED;
+}
+
+/** A new device, not joined; every field present from the start (one hidden class, no later transitions). */
+export function newDevice(devEui: string, reg: DeviceRegistration): DeviceState {
+  return {
+    nextSameAddr: null,
+    lastFCntUp: undefined,
+    nwk: null,
+    app: null,
+    devAddr: 0,
+    devEui,
+    snrHistory: [],
+    adrPending: false,
+    txPowerIdx: 0,
+    maxPowerIdx: undefined,
+    queue: NOTHING_QUEUED,
+    macQueue: NOTHING_QUEUED,
+    fCntDown: 0,
+    joined: false,
+    nwkSKey: null,
+    appSKey: null,
+    reg,
+    appKey: undefined,
+    joinEui: undefined,
+    devNonces: new Set(),
+    pendingAdrPower: undefined,
+    lastDevStatus: undefined,
+    maxDutyCycle: undefined,
+    pendingDutyCycle: undefined,
+  };
+}
+
+/** Starts a session (join accept or ABP registration): new keys, counters from 0. Bind the DevAddr first (bindAddr). */
+export function startSession(dev: DeviceState, devAddr: number, keys: SessionKeys): void {
+  dev.joined = true;
+  dev.devAddr = devAddr;
+  dev.nwkSKey = keys.nwkSKey;
+  dev.appSKey = keys.appSKey;
+  dev.nwk = null;
+  dev.app = null;
+  dev.lastFCntUp = undefined;
+  dev.fCntDown = 0;
+}
+
+/**
+ * The session's NwkSKey context (and AppSKey's), made on the first use after a join.
+ * Not earlier: the device's modem builds its first frame moments before, so the cache
+ * then hands both sides the same context, and its memos serve both (see crypto.ts).
+ */
+export function nwkContext(dev: DeviceState): KeyContext {
+  let nwk = dev.nwk;
+  if (nwk === null) {
+    nwk = dev.nwk = loraCrypto.keys.get(dev.nwkSKey!);
+    dev.app = loraCrypto.keys.get(dev.appSKey!);
+    // the arrays are needed no more: let them go (and with them their entries in the cache's WeakMap)
+    dev.nwkSKey = null;
+    dev.appSKey = null;
+  }
+  return nwk;
 }
 
 export interface Ctx {
@@ -40,7 +139,8 @@ export interface Ctx {
   adr: { enabled: boolean; installationMarginDb: number; historyLength: number };
   region: NetworkRegion;
   byEui: Map<string, DeviceState>;
-  byAddr: Map<number, DeviceState[]>;
+  /** The first device bound to each DevAddr; the rest follow through `nextSameAddr`. */
+  byAddr: Map<number, DeviceState>;
   stats: NetworkStats;
 }
 
@@ -52,18 +152,34 @@ export function bestGateway(gws: readonly GatewayRx[]): GatewayRx | undefined {
   return best;
 }
 
-export function bindAddr(ctx: Ctx, dev: DeviceState, devAddr: number): void {
-  if (dev.session) {
-    const old = ctx.byAddr.get(dev.session.devAddr);
-    if (old) {
-      const rest = old.filter((d) => d !== dev);
-      if (rest.length) ctx.byAddr.set(dev.session.devAddr, rest);
-      else ctx.byAddr.delete(dev.session.devAddr);
-    }
+/** Removes the device from its DevAddr's chain (if it is on one). */
+export function unbindAddr(ctx: Ctx, dev: DeviceState): void {
+  if (!dev.joined) return;
+  const first = ctx.byAddr.get(dev.devAddr);
+  if (first === undefined) return;
+  if (first === dev) {
+    if (dev.nextSameAddr !== null) ctx.byAddr.set(dev.devAddr, dev.nextSameAddr);
+    else ctx.byAddr.delete(dev.devAddr);
+  } else {
+    let d = first;
+    while (d.nextSameAddr !== null && d.nextSameAddr !== dev) d = d.nextSameAddr;
+    if (d.nextSameAddr === dev) d.nextSameAddr = dev.nextSameAddr;
   }
-  const list = ctx.byAddr.get(devAddr) ?? [];
-  list.push(dev);
-  ctx.byAddr.set(devAddr, list);
+  dev.nextSameAddr = null;
+}
+
+/** Binds the device to `devAddr` (last on its chain), leaving the DevAddr of its current session. */
+export function bindAddr(ctx: Ctx, dev: DeviceState, devAddr: number): void {
+  unbindAddr(ctx, dev);
+  dev.nextSameAddr = null;
+  const first = ctx.byAddr.get(devAddr);
+  if (first === undefined) {
+    ctx.byAddr.set(devAddr, dev);
+    return;
+  }
+  let last = first;
+  while (last.nextSameAddr !== null) last = last.nextSameAddr;
+  last.nextSameAddr = dev;
 }
 
 /** Timing and radio parameters of receive window 1 or 2 after an uplink. */
