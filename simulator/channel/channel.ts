@@ -3,7 +3,6 @@
 // sensitivity and SNR floors, collisions with capture and imperfect SF orthogonality.
 // Seeded: same seed and inputs, same results, whatever the submission order of
 // transmissions that start in the same millisecond. See docs/CHANNEL.md.
-import { DEFAULT_NOISE_FIGURE_DB, demodFloorSnr, sensitivityDbm } from '../../firmware/lorawan/linkbudget.ts';
 import { subBandIndex } from '../../firmware/lorawan/region.ts';
 import {
   BELOW_SENSITIVITY,
@@ -15,15 +14,18 @@ import {
   markCollisions,
   mergeSorted,
   sameChannel,
+  sortRecs,
   type Bucket,
+  setStatus,
+  truncate,
   type InterferenceRules,
   type Rec,
   type Scratch,
 } from './collision.ts';
-import { medianPathLossDb, resolvePathLoss } from './pathloss.ts';
+import { checkGateways, createLinkTable, finite, noiseFloor, type Gw } from './links.ts';
+import { resolvePathLoss } from './pathloss.ts';
 import { resolveRejection } from './rejection.ts';
-import { createRng } from './rng.ts';
-import type { BriefSettlement, ChannelOptions, GatewayConfig, GatewayLoss, GatewayReception, LinkEstimate, LossReason, RadioChannel, SettledTransmission, Transmission } from './types.ts';
+import type { BriefSettlement, ChannelOptions, GatewayLoss, GatewayReception, LinkEstimate, LossReason, RadioChannel, SettleEach, SettledTransmission, Transmission } from './types.ts';
 
 const REASONS: Record<number, LossReason> = {
   [BELOW_SENSITIVITY]: 'below-sensitivity',
@@ -31,35 +33,6 @@ const REASONS: Record<number, LossReason> = {
   [NO_DEMODULATOR]: 'no-free-demodulator',
   [COLLISION]: 'collision',
 };
-
-interface Gw {
-  cfg: GatewayConfig;
-  gainDb: number;
-  nfDb: number;
-  riseDb: number;
-  /** End time of the frame each demodulation path is busy with. */
-  paths: Float64Array;
-}
-
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-function checkGateways(list: GatewayConfig[], demods: number): Gw[] {
-  if (!Array.isArray(list) || list.length === 0) throw new RangeError('channel needs at least one gateway');
-  const seen = new Set<string>();
-  return list.map((g, i) => {
-    if (typeof g.id !== 'string' || g.id === '') throw new TypeError(`gateways[${i}].id must be a non-empty string`);
-    if (seen.has(g.id)) throw new RangeError(`duplicate gateway id "${g.id}"`);
-    seen.add(g.id);
-    for (const k of ['x', 'y', 'antennaGainDb', 'cableLossDb', 'noiseFigureDb', 'noiseRiseDb'] as const) {
-      const v = g[k];
-      if ((k === 'x' || k === 'y' || v !== undefined) && !finite(v)) throw new RangeError(`gateway "${g.id}": ${k} must be a finite number`);
-    }
-    const paths = new Float64Array(demods).fill(-Infinity);
-    return { cfg: g, gainDb: (g.antennaGainDb ?? 0) - (g.cableLossDb ?? 0), nfDb: g.noiseFigureDb ?? DEFAULT_NOISE_FIGURE_DB, riseDb: g.noiseRiseDb ?? 0, paths };
-  });
-}
-
-const TX_NUMBERS = ['x', 'y', 'freqHz', 'powerDbm', 'startMs'] as const;
 
 /** The start of an error message about a transmission (only built for an error: checkTx runs for every frame). */
 const txName = (id: string | number): string => `transmission ${String(id)}`;
@@ -69,10 +42,9 @@ function checkTx(tx: Transmission, notBefore: number): void {
   const id = tx.id;
   if (!(typeof id === 'string' || finite(id))) throw new TypeError('transmission id must be a string or a finite number');
   if (typeof tx.nodeId !== 'string' || tx.nodeId === '') throw new TypeError(`${txName(id)}: nodeId must be a non-empty string`);
-  for (let i = 0; i < TX_NUMBERS.length; i++) {
-    const k = TX_NUMBERS[i]!;
-    if (!finite(tx[k])) throw new RangeError(`${txName(id)}: ${k} must be a finite number`);
-  }
+  // each field by name: a keyed read (tx[k]) boxes every fractional number it reads into a new heap object
+  const bad = !finite(tx.x) ? 'x' : !finite(tx.y) ? 'y' : !finite(tx.freqHz) ? 'freqHz' : !finite(tx.powerDbm) ? 'powerDbm' : !finite(tx.startMs) ? 'startMs' : null;
+  if (bad !== null) throw new RangeError(`${txName(id)}: ${bad} must be a finite number`);
   if (!(Number.isInteger(tx.sf) && tx.sf >= 6 && tx.sf <= 12)) throw new RangeError(`${txName(id)}: sf must be an integer 6..12`);
   if (!(finite(tx.bwKhz) && tx.bwKhz > 0)) throw new RangeError(`${txName(id)}: bwKhz must be positive`);
   if (!(finite(tx.airtimeMs) && tx.airtimeMs > 0)) throw new RangeError(`${txName(id)}: airtimeMs must be positive`);
@@ -102,7 +74,7 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
   const seed = opts.seed;
   const region = opts.region;
 
-  const shadow = new Map<string, Float64Array>();
+  const links = createLinkTable(gws, model, seed, fading);
   const bucketList: Bucket[] = [];
   // Ids of the frames on air (submitted, not settled), to reject a duplicate. A numeric id above
   // every one before it (the fleet's air numbers its frames 0, 1, 2, ...) cannot be on air yet: it
@@ -111,41 +83,10 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
   const activeIds = new Set<string | number>();
   let maxNumId = -Infinity;
   const scratch: Scratch = { same: [], cross: [] };
-  let incoming: Rec[] = [];
+  const incoming: Rec[] = [];
+  let spare: Rec[] | null = [];
   let open: Rec[] = [];
   let lastNow = -Infinity;
-
-  /** Shadowing (dB) of each (node, gateway) link, drawn once from its own stream. */
-  function shadowOf(nodeId: string): Float64Array {
-    let s = shadow.get(nodeId);
-    if (s === undefined) {
-      s = new Float64Array(nGw);
-      if (model.sigma > 0) {
-        for (let g = 0; g < nGw; g++) s[g] = createRng(seed, 'shadow', nodeId, (gws[g] as Gw).cfg.id).gaussian(0, model.sigma);
-      }
-      shadow.set(nodeId, s);
-    }
-    return s;
-  }
-
-  function pathLoss(nodeId: string, x: number, y: number, g: number): number {
-    const gw = gws[g] as Gw;
-    return medianPathLossDb(model, Math.hypot(x - gw.cfg.x, y - gw.cfg.y)) + (shadowOf(nodeId)[g] as number);
-  }
-
-  const noiseFloor = (gw: Gw, bwKhz: number): number => -174 + 10 * Math.log10(bwKhz * 1000) + gw.nfDb + gw.riseDb;
-
-  /** Per bandwidth: each gateway's noise floor, and its sensitivity per SF (index gateway * 13 + sf). */
-  const floors = new Map<number, { noise: number[]; sens: number[] }>();
-  function floorsFor(bwKhz: number): { noise: number[]; sens: number[] } {
-    let f = floors.get(bwKhz);
-    if (f === undefined) {
-      f = { noise: gws.map((gw) => noiseFloor(gw, bwKhz)), sens: [] };
-      for (const gw of gws) for (let sf = 0; sf <= 12; sf++) f.sens.push(sensitivityDbm(sf, bwKhz, gw.nfDb));
-      floors.set(bwKhz, f);
-    }
-    return f;
-  }
 
   const byBw = new Map<number, Map<number, Bucket>>();
   function bucketFor(freqHz: number, bwKhz: number): Bucket {
@@ -167,84 +108,13 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
     return b;
   }
 
-  /**
-   * Per node: the median path loss to each gateway at its last position, and the link values
-   * of its last (power, SF, bandwidth) without fading. A node sends from one place at one
-   * setting for long stretches, so most frames reuse them (same arithmetic, same numbers).
-   */
-  interface NodeLinks {
-    x: number;
-    y: number;
-    pl: Float64Array;
-    powerDbm: number;
-    sf: number;
-    bwKhz: number;
-    rssi: Float64Array | null;
-    mw: Float64Array | null;
-    snr: Float64Array | null;
-    /** A plain array: each frame copies it (Array slice is cheaper than a typed array's, see Rec.status). */
-    status: number[] | null;
-    receptions: Array<GatewayReception | undefined> | null;
-  }
-  const links = new Map<string, NodeLinks>();
-
-  function linksOf(tx: Transmission): NodeLinks {
-    let l = links.get(tx.nodeId);
-    if (l === undefined || l.x !== tx.x || l.y !== tx.y) {
-      const pl = new Float64Array(nGw);
-      for (let g = 0; g < nGw; g++) {
-        const gw = gws[g] as Gw;
-        pl[g] = medianPathLossDb(model, Math.hypot(tx.x - gw.cfg.x, tx.y - gw.cfg.y));
-      }
-      l = { x: tx.x, y: tx.y, pl, powerDbm: NaN, sf: 0, bwKhz: 0, rssi: null, mw: null, snr: null, status: null, receptions: null };
-      links.set(tx.nodeId, l);
-    }
-    return l;
-  }
-
   function makeRec(tx: Transmission): Rec {
-    const l = linksOf(tx);
-    let rssi = l.rssi;
-    let mw = l.mw;
-    let snr = l.snr;
-    let status = l.status;
-    let receptions = l.receptions;
-    if (fading !== 'off' || rssi === null || l.powerDbm !== tx.powerDbm || l.sf !== tx.sf || l.bwKhz !== tx.bwKhz) {
-      rssi = new Float64Array(nGw);
-      mw = new Float64Array(nGw);
-      snr = new Float64Array(nGw);
-      status = []; // filled in gateway order below (a packed array)
-      receptions = [];
-      const fade = fading === 'off' ? null : createRng(seed, 'fading', tx.id);
-      const f = floorsFor(tx.bwKhz);
-      const shadowDb = shadowOf(tx.nodeId);
-      const floorSnr = demodFloorSnr(tx.sf);
-      for (let g = 0; g < nGw; g++) {
-        const gw = gws[g] as Gw;
-        let p = tx.powerDbm + gw.gainDb - (l.pl[g] as number) - (shadowDb[g] as number);
-        if (fade !== null) p += fading === 'rayleigh' ? 10 * Math.log10(Math.max(fade.exponential(1), 1e-30)) : fade.gaussian(0, fadingSigma);
-        const q = p - (f.noise[g] as number);
-        rssi[g] = p;
-        mw[g] = Math.pow(10, p / 10);
-        snr[g] = q;
-        status[g] = p < (f.sens[g * 13 + tx.sf] as number) ? BELOW_SENSITIVITY : q < floorSnr ? BELOW_SNR_FLOOR : OK;
-      }
-      if (fading === 'off') {
-        l.powerDbm = tx.powerDbm;
-        l.sf = tx.sf;
-        l.bwKhz = tx.bwKhz;
-        l.rssi = rssi;
-        l.mw = mw;
-        l.snr = snr;
-        l.status = status;
-        l.receptions = receptions;
-      }
-    }
+    const v = links.valuesOf(tx);
     const preamble = tx.preambleSymbols ?? 8;
     const symMs = Math.pow(2, tx.sf) / tx.bwKhz;
     const start = tx.startMs;
-    // rssi, mw and snr are shared read-only; the status is this frame's own
-    return { tx, start, end: start + tx.airtimeMs, critStart: start + Math.max(0, preamble - 5) * symMs, sf: tx.sf, rssi, mw: mw!, snr: snr!, receptions: receptions!, status: status!.slice(), allocated: false, settled: false, bucket: null };
+    // the link values are shared read-only; the status too until it changes (setStatus)
+    return { tx, start, end: start + tx.airtimeMs, critStart: start + Math.max(0, preamble - 5) * symMs, sf: tx.sf, rssi: v.rssi, mw: v.mw, snr: v.snr, link: v, status: v.status, allocated: false, settled: false, bucket: null };
   }
 
   /** Gives `r` a free demodulation path at every gateway that detects it (in (start, id) order). */
@@ -260,18 +130,40 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
           break;
         }
       }
-      if (slot < 0) r.status[g] = NO_DEMODULATOR;
+      if (slot < 0) setStatus(r, g, NO_DEMODULATOR);
       else paths[slot] = r.end;
     }
   }
 
-  /** The gateways that received a decided frame: its shared, frozen reception records. */
-  function receivedOf(r: Rec): GatewayReception[] {
+  /** The gateways that received a decided frame (frozen, shared reception records), in gateway order. */
+  function receptionsOf(r: Rec): GatewayReception[] {
     const received: GatewayReception[] = [];
+    const own = r.link.receptions;
     for (let g = 0; g < nGw; g++) {
-      if (r.status[g] === OK) received.push(r.receptions[g] ?? (r.receptions[g] = Object.freeze({ gatewayId: (gws[g] as Gw).cfg.id, rssi: r.rssi[g] as number, snr: r.snr[g] as number })));
+      if (r.status[g] === OK) received.push(own[g] ?? (own[g] = Object.freeze({ gatewayId: (gws[g] as Gw).cfg.id, rssi: r.rssi[g] as number, snr: r.snr[g] as number })));
     }
     return received;
+  }
+
+  /**
+   * receptionsOf(r), shared by the frames sent with the same link values that the same
+   * gateways received (see LinkValues.received): a fleet run keeps every frame's list to its end,
+   * and a frame's list is one of the few that its node's link allows.
+   */
+  function receivedOf(r: Rec): GatewayReception[] {
+    const v = r.link;
+    // Read-only (see SettledTransmission.received), but not frozen: V8 iterates a frozen array with
+    // for-of far more slowly (an iterator result object per element), and every reader does that.
+    if (r.status === v.status) return (v.received ?? (v.received = receptionsOf(r))) as GatewayReception[];
+    // another frame changed the status (setStatus): the list of its receiving gateways (a bit mask),
+    // per link, unless the link is the frame's own (fading) or the gateways are too many for a mask
+    if (fading !== 'off' || nGw > 30) return receptionsOf(r);
+    let mask = 0;
+    for (let g = 0; g < nGw; g++) if (r.status[g] === OK) mask |= 1 << g;
+    const lists = v.byMask ?? (v.byMask = new Map());
+    let list = lists.get(mask);
+    if (list === undefined) lists.set(mask, (list = receptionsOf(r)));
+    return list as GatewayReception[];
   }
 
   function outcome(r: Rec): SettledTransmission {
@@ -283,16 +175,17 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
     return { tx: r.tx, received: receivedOf(r), lost };
   }
 
+  /** Why no gateway received a decided frame: 'collision' when any gateway lost it to one, else the first gateway's reason. */
+  function lostReasonOf(r: Rec): LossReason {
+    let lostReason = REASONS[r.status[0] as number] as LossReason;
+    for (let g = 0; g < nGw; g++) if (r.status[g] === COLLISION) lostReason = 'collision';
+    return lostReason;
+  }
+
   /** The outcome without loss records: only the summary reason when no gateway received it. */
   function brief(r: Rec): BriefSettlement {
     const received = receivedOf(r);
-    let lostReason: LossReason | undefined;
-    if (received.length === 0) {
-      // 'collision' when any gateway lost it to one, else the first gateway's reason
-      lostReason = REASONS[r.status[0] as number];
-      for (let g = 0; g < nGw; g++) if (r.status[g] === COLLISION) lostReason = 'collision';
-    }
-    return { tx: r.tx, received, lostReason };
+    return { tx: r.tx, received, lostReason: received.length === 0 ? lostReasonOf(r) : undefined };
   }
 
   /** Drops settled frames that ended by `horizon`: nothing still to be settled can overlap them. */
@@ -325,7 +218,7 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
     if (nowMs < lastNow) throw new RangeError(`settle: time went backwards (${nowMs} < ${lastNow})`);
     lastNow = nowMs;
     if (incoming.length > 0) {
-      if (incoming.length > 1) incoming.sort(compareRecs);
+      if (incoming.length > 1) sortRecs(incoming);
       // file each frame in its bucket, kept sorted: frames usually arrive in order (append),
       // otherwise the ones out of order are merged in
       let late: Map<Bucket, Rec[]> | null = null;
@@ -348,13 +241,15 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
       const lastOpen = open[open.length - 1];
       if (lastOpen === undefined || compareRecs(lastOpen, incoming[0] as Rec) <= 0) for (const r of incoming) open.push(r);
       else open = mergeSorted(open, 0, incoming);
-      incoming = [];
+      truncate(incoming, 0); // (the same array, and its backing store, from frame to frame)
     }
     for (const r of open) {
       if (r.start >= nowMs) break;
       if (!r.allocated) allocate(r);
     }
-    const done: Rec[] = [];
+    // the list of settled frames: the spare one when the last settle gave it back (see release)
+    const done = spare ?? [];
+    spare = null;
     let keep = 0;
     for (let i = 0; i < open.length; i++) {
       const r = open[i] as Rec;
@@ -365,9 +260,15 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
         if (activeIds.size > 0) activeIds.delete(r.tx.id);
       } else open[keep++] = r;
     }
-    if (open.length !== keep) open.length = keep; // (a call into the runtime even when unchanged)
+    truncate(open, keep);
     if (done.length > 0) prune(keep > 0 ? Math.min(nowMs, (open[0] as Rec).start) : nowMs);
     return done;
+  }
+
+  /** Takes back a list settleRecs returned, once read: the next settle reuses it (a nested settle makes its own). */
+  function release(done: Rec[]): void {
+    truncate(done, 0);
+    spare = done;
   }
 
   return {
@@ -385,13 +286,32 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
       incoming.push(makeRec(tx));
     },
 
-    settle: (nowMs: number): SettledTransmission[] => settleRecs(nowMs).map(outcome),
-    settleBrief: (nowMs: number): BriefSettlement[] => settleRecs(nowMs).map(brief),
+    settle(nowMs: number): SettledTransmission[] {
+      const done = settleRecs(nowMs);
+      const out = done.map(outcome);
+      release(done);
+      return out;
+    },
+    settleBrief(nowMs: number): BriefSettlement[] {
+      const done = settleRecs(nowMs);
+      const out = done.map(brief);
+      release(done);
+      return out;
+    },
+    settleEach(nowMs: number, each: SettleEach): void {
+      const done = settleRecs(nowMs);
+      for (let i = 0; i < done.length; i++) {
+        const r = done[i] as Rec;
+        const received = receivedOf(r);
+        each(r.tx, received, received.length === 0 ? lostReasonOf(r) : undefined);
+      }
+      release(done); // (not reached when `each` throws: the next settle then makes a new list)
+    },
 
     link(nodeId: string, x: number, y: number, powerDbm: number, bwKhz: number): LinkEstimate[] {
       if (!finite(x) || !finite(y) || !finite(powerDbm) || !(finite(bwKhz) && bwKhz > 0)) throw new RangeError('link: x, y, powerDbm and bwKhz must be finite (bwKhz > 0)');
       return gws.map((gw, g) => {
-        const pl = pathLoss(nodeId, x, y, g);
+        const pl = links.pathLoss(nodeId, x, y, g);
         const rssi = powerDbm + gw.gainDb - pl;
         return { gatewayId: gw.cfg.id, rssi, snr: rssi - noiseFloor(gw, bwKhz), pathLossDb: pl };
       });

@@ -24,6 +24,29 @@
 import type { GatewayReception, Transmission } from './types.ts';
 import { requiredSirDb, type RejectionMatrix } from './rejection.ts';
 
+/**
+ * A frame's per-gateway link values: made once per node for its (position, power, SF, bandwidth)
+ * and shared, read-only, by all its frames sent with them (without fading; with fading, per frame).
+ */
+export interface LinkValues {
+  /** Per gateway: RSSI (dBm), received power (mW), SNR (dB). */
+  rssi: Float64Array;
+  mw: Float64Array;
+  snr: Float64Array;
+  /** Per gateway: the outcome before any other frame counts (OK, BELOW_SENSITIVITY or BELOW_SNR_FLOOR). Never written. */
+  status: number[];
+  /** Per gateway: the reception record of these values, made on first need (frozen). */
+  receptions: Array<GatewayReception | undefined>;
+  /**
+   * The receptions of the gateways whose status is OK, in gateway order: what every frame that
+   * nothing else disturbed was received by. Made on first need and shared (read-only) by those frames
+   * (a fleet run keeps each frame's list for the whole run: one array per frame was the bulk of it).
+   */
+  received: readonly GatewayReception[] | null;
+  /** The same for frames that other frames changed (setStatus), by the bit mask of their receiving gateways. */
+  byMask: Map<number, readonly GatewayReception[]> | null;
+}
+
 /** A transmission on air with its per-gateway link values (internal). */
 export interface Rec {
   tx: Transmission;
@@ -32,25 +55,37 @@ export interface Rec {
   /** Start of the critical section: start + max(0, preamble - 5) symbols. */
   critStart: number;
   sf: number;
-  /** Per gateway: RSSI (dBm), received power (mW), SNR (dB). */
+  /** link.rssi, link.mw, link.snr (read for every overlapping frame: one hop less). */
   rssi: Float64Array;
   mw: Float64Array;
   snr: Float64Array;
+  link: LinkValues;
   /**
-   * Per gateway: the reception record of these link values, made once and shared (frozen)
-   * by every frame sent with the same values (no fading: a node's frames all look alike).
-   */
-  receptions: Array<GatewayReception | undefined>;
-  /**
-   * Per gateway: outcome code (OK until decided otherwise). A plain array of small integers,
-   * copied from the node's cached link status for every frame: copying an Array is about half
-   * the cost of copying an Int8Array (which allocates a typed array and its buffer).
+   * Per gateway: outcome code. The link's shared status until the first change (setStatus copies it
+   * then): most frames are never changed (no collision, a free demodulator), so they copy nothing
+   * and `status === link.status` tells receivedOf that the link's shared list of receptions applies.
    */
   status: number[];
   allocated: boolean;
   settled: boolean;
   /** The channel bucket it was filed in (set when the channel first settles after its submission). */
   bucket: Bucket | null;
+}
+
+/**
+ * Shortens a reused work list to `n` entries. Not `a.length = n`: that is a call into the runtime
+ * even when nothing changes, and shrinking a short list that way drops its backing store (length 0
+ * always does), so the next push allocates a new one; pop does neither.
+ */
+export function truncate(a: unknown[], n: number): void {
+  while (a.length > n) a.pop();
+}
+
+/** Sets r's outcome at gateway g, copying the shared link status on the first change (see Rec.status). */
+export function setStatus(r: Rec, g: number, code: number): void {
+  let s = r.status;
+  if (s === r.link.status) r.status = s = s.slice();
+  s[g] = code;
 }
 
 export const OK = 0;
@@ -85,6 +120,27 @@ export function compareRecs(a: Rec, b: Rec): number {
   if (typeof x === 'number') return -1;
   if (typeof y === 'number') return 1;
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Sorts by compareRecs, in place. The few frames that start between two settles are sorted by
+ * insertion: Array.prototype.sort allocates work space on every call. (compareRecs is a total
+ * order on the frames on air, whose ids are distinct: any sort gives the same result.)
+ */
+export function sortRecs(a: Rec[]): void {
+  if (a.length > 16) {
+    a.sort(compareRecs);
+    return;
+  }
+  for (let i = 1; i < a.length; i++) {
+    const r = a[i] as Rec;
+    let j = i - 1;
+    while (j >= 0 && compareRecs(a[j] as Rec, r) > 0) {
+      a[j + 1] = a[j] as Rec;
+      j--;
+    }
+    a[j + 1] = r;
+  }
 }
 
 /** Merges two arrays sorted by compareRecs (a from index `from`). */
@@ -152,9 +208,8 @@ function peakMw(list: Rec[], sf: number, g: number, from: number): number {
 function collectInterferers(v: Rec, rules: InterferenceRules, scratch: Scratch): boolean {
   const same = scratch.same;
   const cross = scratch.cross;
-  // setting an array's length is a call into the runtime even when it does not change: only when it does
-  if (same.length !== 0) same.length = 0;
-  if (cross.length !== 0) cross.length = 0;
+  truncate(same, 0);
+  truncate(cross, 0);
   for (const b of (v.bucket as Bucket).related) {
     const end = b.list.length;
     for (let i = lowerBound(b, v.start - b.maxAir); i < end; i++) {
@@ -200,6 +255,6 @@ export function markCollisions(v: Rec, rules: InterferenceRules, scratch: Scratc
       doomed = collectInterferers(v, rules, scratch);
       collected = true;
     }
-    if (doomed || destroyedAt(v, g, rules, scratch)) v.status[g] = COLLISION;
+    if (doomed || destroyedAt(v, g, rules, scratch)) setStatus(v, g, COLLISION);
   }
 }

@@ -62,7 +62,10 @@ export interface GatewayLoss extends GatewayReception {
 export interface SettledTransmission {
   /** The very object given to `transmit` (so a caller may carry its own fields on it). */
   tx: Transmission;
-  /** Gateways that demodulated it. Empty = not delivered. */
+  /**
+   * Gateways that demodulated it. Empty = not delivered. Read-only: transmissions with the same link
+   * values (a node's frames without fading) that the same gateways received share one list.
+   */
   received: GatewayReception[];
   /** Gateways that did not, with the reason. */
   lost: GatewayLoss[];
@@ -84,6 +87,9 @@ export interface BriefSettlement {
    */
   lostReason: LossReason | undefined;
 }
+
+/** The receiver of RadioChannel.settleEach: one settled transmission, as BriefSettlement's fields. */
+export type SettleEach = (tx: Transmission, received: GatewayReception[], lostReason: LossReason | undefined) => void;
 
 /** Per-packet fast fading on top of the static per-link shadowing. */
 export type Fading = 'off' | 'rayleigh' | { sigmaDb: number };
@@ -126,6 +132,11 @@ export interface RadioChannel {
   settle(nowMs: number): SettledTransmission[];
   /** `settle`, with each outcome summarised as a BriefSettlement (no per-gateway loss records). */
   settleBrief(nowMs: number): BriefSettlement[];
+  /**
+   * `settleBrief` without the arrays and objects: calls `each` with each BriefSettlement's fields, in
+   * the same order (the fleet's air settles once per frame, so those were garbage per frame).
+   */
+  settleEach(nowMs: number, each: SettleEach): void;
   /** The mean link budget (shadowing, no fast fading) from `nodeId` at (x, y) sending `powerDbm` EIRP in `bwKhz`, per gateway. */
   link(nodeId: string, x: number, y: number, powerDbm: number, bwKhz: number): LinkEstimate[];
   /** Transmissions submitted and not yet settled. */

@@ -3,9 +3,9 @@
 // the gateways that demodulated it hand it to the network server, whose downlink
 // (join accept, ACK, data) comes back to the node's modem in its receive window.
 import type { Clock } from '../clock.ts';
-import type { BriefSettlement, RadioChannel, Transmission } from '../channel/types.ts';
+import type { GatewayReception, LossReason, RadioChannel, Transmission } from '../channel/types.ts';
 import type { Air, AirRx, AirTx, TxLog } from '../modems/types.ts';
-import type { NetworkServer, ReceiveResult } from '../network/types.ts';
+import type { GatewayRx, NetworkServer, ReceiveResult } from '../network/types.ts';
 import type { DownlinkRecord, TxRecord } from '../types.ts';
 import type { Region } from '../../firmware/lorawan/region.ts';
 import type { VirtualGateway } from '../gateway/types.ts';
@@ -81,28 +81,38 @@ function txRecord(tx: AirTx, node: AirNode): TxRecord {
   if (Math.abs(log.timeMs(k) - tx.startMs) > 1e-6) throw new Error(`node ${node.id}: transmission ${k} logged at ${log.timeMs(k)}, on air at ${tx.startMs}`);
   const retry = log.retry(k);
   const counter = log.counter(k);
-  // a record carries only its own counter's key: devNonce for a join, fCnt for a data frame
-  const rec: TxRecord = {
-    nodeId: node.id,
-    devEui: tx.devEui,
-    app: node.app,
-    kind: mtype === 0 ? 'join' : mtype === 4 ? 'confirmed' : 'unconfirmed',
-    startMs: tx.startMs,
-    airtimeMs: tx.airtimeMs,
-    freqHz: tx.freqHz,
-    dr: tx.dr,
-    sf: tx.sf,
-    bwKhz: tx.bwKhz,
-    powerDbm: tx.powerDbm,
-    phyBytes: phy.length,
-    appBytes: hasPort ? phy.length - portAt - 1 - 4 : 0,
-    fPort: hasPort ? phy[portAt] : undefined,
-    retry,
-    receivedBy: [],
-  };
-  if (log.isJoin(k)) rec.devNonce = counter;
-  else rec.fCnt = counter;
-  return rec;
+  // A record carries only its own counter's key: devNonce for a join, fCnt for a data frame. One
+  // literal per kind with every key, in the order they always had (the counter last): all 17 fields
+  // then live in the object itself, where adding the counter afterwards put it in a separate property
+  // array (one more allocation per record, and every record lives to the end of the run).
+  const kind = mtype === 0 ? 'join' : mtype === 4 ? 'confirmed' : 'unconfirmed';
+  const appBytes = hasPort ? phy.length - portAt - 1 - 4 : 0;
+  const fPort = hasPort ? phy[portAt] : undefined;
+  if (log.isJoin(k)) {
+    return { nodeId: node.id, devEui: tx.devEui, app: node.app, kind, startMs: tx.startMs, airtimeMs: tx.airtimeMs, freqHz: tx.freqHz, dr: tx.dr, sf: tx.sf, bwKhz: tx.bwKhz, powerDbm: tx.powerDbm, phyBytes: phy.length, appBytes, fPort, retry, receivedBy: [], devNonce: counter };
+  }
+  return { nodeId: node.id, devEui: tx.devEui, app: node.app, kind, startMs: tx.startMs, airtimeMs: tx.airtimeMs, freqHz: tx.freqHz, dr: tx.dr, sf: tx.sf, bwKhz: tx.bwKhz, powerDbm: tx.powerDbm, phyBytes: phy.length, appBytes, fPort, retry, receivedBy: [], fCnt: counter };
+}
+
+/**
+ * The network server's view of a list of receptions (id instead of gatewayId). The channel hands
+ * the frames sent with the same link values that the same gateways received one shared, read-only
+ * list (see the channel's LinkValues.received), so the converted list is made once per list, not
+ * once per frame (it was ~0.8 KB of garbage per uplink); the server only reads it (it copies the
+ * array before keeping it), and these records are frozen.
+ */
+const rxViews = new WeakMap<readonly GatewayReception[], GatewayRx[]>();
+function gatewaysOf(received: readonly GatewayReception[]): GatewayRx[] {
+  let out = rxViews.get(received);
+  if (out === undefined) {
+    out = [];
+    for (let i = 0; i < received.length; i++) {
+      const g = received[i]!;
+      out.push(Object.freeze({ id: g.gatewayId, rssi: g.rssi, snr: g.snr }));
+    }
+    rxViews.set(received, out);
+  }
+  return out;
 }
 
 export function createFleetAir<N extends AirNode>(clock: Clock, channel: RadioChannel, ns: NetworkServer, events: FleetAirEvents<N>, external?: ExternalNetwork): FleetAir<N> {
@@ -134,14 +144,15 @@ export function createFleetAir<N extends AirNode>(clock: Clock, channel: RadioCh
     listening.push({ until: end + LISTEN_MS, rx: f.rx, rssi: best.rssi, snr: best.snr });
   }
 
-  function deliver(s: BriefSettlement): void {
-    const f = s.tx as AirTransmission<N>;
+  /** A settled frame (RadioChannel.settleEach). */
+  function deliver(tx: Transmission, received: GatewayReception[], lostReason: LossReason | undefined): void {
+    const f = tx as AirTransmission<N>;
     const rec = f.rec;
     // the channel's receptions are objects of exactly this shape (gatewayId, rssi, snr)
-    rec.receivedBy = s.received;
-    if (s.received.length === 0) {
+    rec.receivedBy = received;
+    if (received.length === 0) {
       // the channel's summary: 'collision' if any gateway lost it to one, else the first gateway's reason
-      rec.lostReason = s.lostReason ?? 'no-gateway';
+      rec.lostReason = lostReason ?? 'no-gateway';
       if (rec.lostReason === 'collision') collisions++;
       return;
     }
@@ -150,7 +161,7 @@ export function createFleetAir<N extends AirNode>(clock: Clock, channel: RadioCh
       forward(f, end);
       return;
     }
-    const r = ns.receive(f.phy, { timeMs: end, freqHz: rec.freqHz, dr: rec.dr, gateways: rec.receivedBy.map((g) => ({ id: g.gatewayId, rssi: g.rssi, snr: g.snr })) });
+    const r = ns.receive(f.phy, { timeMs: end, freqHz: rec.freqHz, dr: rec.dr, gateways: gatewaysOf(received) });
     events.onReceive(r, f.node, rec, end);
     const dl = r.downlink;
     if (!dl) return;
@@ -172,10 +183,7 @@ export function createFleetAir<N extends AirNode>(clock: Clock, channel: RadioCh
   }
 
   /** Runs when a transmission ends: every frame that ended by now is settled and delivered. */
-  const settle = (): void => {
-    const done = channel.settleBrief(clock.now());
-    for (let i = 0; i < done.length; i++) deliver(done[i]!);
-  };
+  const settle = (): void => channel.settleEach(clock.now(), deliver);
 
   return {
     txs,

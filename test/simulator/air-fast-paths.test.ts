@@ -76,6 +76,90 @@ describe('channel settleBrief', () => {
   });
 });
 
+describe('channel settleEach and shared reception lists', () => {
+  it('settleEach gives settleBrief’s outcomes, in the same order', () => {
+    fc.assert(
+      fc.property(fc.array(frame, { minLength: 1, maxLength: 80 }), fc.integer({ min: 0, max: 1000 }), fc.constantFrom<ChannelOptions['fading']>('off', 'rayleigh'), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 9 }), (frames, seed, fading, demods, every) => {
+        const a = createChannel(options(seed, fading, demods));
+        const b = createChannel(options(seed, fading, demods));
+        let t = 0;
+        const got: Array<{ id: string | number; received: unknown; lostReason: string | undefined }> = [];
+        const want: typeof got = [];
+        const take = (now: number) => {
+          for (const s of a.settleBrief(now)) want.push({ id: s.tx.id, received: s.received, lostReason: s.lostReason });
+          b.settleEach(now, (tx, received, lostReason) => got.push({ id: tx.id, received, lostReason }));
+        };
+        frames.forEach((f, i) => {
+          t += f.gapMs;
+          if (i % every === 0) take(t);
+          const tx: Transmission = { id: i, nodeId: `n${f.node}`, x: f.x, y: f.y, freqHz: FREQS[f.freq]!, sf: f.sf, bwKhz: 125, powerDbm: f.powerDbm, startMs: t, airtimeMs: f.airtimeMs };
+          a.transmit({ ...tx });
+          b.transmit({ ...tx });
+        });
+        take(Infinity);
+        expect(got).toEqual(want);
+        expect(got.length).toBe(frames.length);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a frame’s list (shared between frames) holds exactly the gateways that did not lose it, with the values a lone frame gets', () => {
+    let disturbed = 0;
+    let shared = 0;
+    // Three gateways close together and four nodes around them, on two channels, busy: frames are heard
+    // by one to three gateways (suburban path loss) and often lost at some of them only (capture). Each
+    // node sends from one place at its own SF and power, now and then at another (new link values), as a
+    // fleet's nodes do.
+    const near = (seed: number, fading: ChannelOptions['fading'], demods: number): ChannelOptions => ({
+      ...options(seed, fading, demods),
+      gateways: [
+        { id: 'gA', x: 0, y: 0 },
+        { id: 'gB', x: 120, y: 0, antennaGainDb: 3 },
+        { id: 'gC', x: 0, y: 120, noiseRiseDb: 6 },
+      ],
+    });
+    const nodes = fc.array(fc.record({ x: fc.integer({ min: -60, max: 180 }), y: fc.integer({ min: -60, max: 180 }), sf: fc.integer({ min: 7, max: 9 }), powerDbm: fc.constantFrom(8, 14) }), { minLength: 4, maxLength: 4 });
+    const busyFrame = fc.record({ node: fc.integer({ min: 0, max: 3 }), freq: fc.integer({ min: 0, max: 1 }), other: fc.integer({ min: 0, max: 4 }).map((k) => k === 0), gapMs: fc.integer({ min: 0, max: 500 }), airtimeMs: fc.integer({ min: 30, max: 400 }) });
+    fc.assert(
+      fc.property(fc.array(busyFrame, { minLength: 20, maxLength: 80 }), nodes, fc.integer({ min: 0, max: 1000 }), fc.constantFrom<ChannelOptions['fading']>('off', 'rayleigh'), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 9 }), (frames, at, seed, fading, demods, every) => {
+        const busy = createChannel(near(seed, fading, demods));
+        const sent = new Map<string | number, Transmission>();
+        const settled: SettledTransmission[] = [];
+        let t = 0;
+        frames.forEach((f, i) => {
+          t += f.gapMs;
+          if (i % every === 0) settled.push(...busy.settle(t));
+          const n = at[f.node]!;
+          const tx: Transmission = { id: i, nodeId: `n${f.node}`, x: n.x, y: n.y, freqHz: FREQS[f.freq]!, sf: f.other ? 7 : n.sf, bwKhz: 125, powerDbm: f.other ? 2 : n.powerDbm, startMs: t, airtimeMs: f.airtimeMs };
+          sent.set(i, tx);
+          busy.transmit({ ...tx });
+        });
+        settled.push(...busy.settle(Infinity));
+        expect(settled.length).toBe(frames.length);
+        const uses = new Map<unknown, number>();
+        for (const s of settled) uses.set(s.received, (uses.get(s.received) ?? 0) + 1);
+        for (const s of settled) if (s.received.length > 0 && uses.get(s.received)! > 1) shared++;
+        for (const s of settled) {
+          if (s.received.length > 0 && s.lost.some((g) => g.reason === 'collision' || g.reason === 'no-free-demodulator')) disturbed++;
+          // the same frame alone on a channel of its own: every gateway's values, nothing lost to other frames
+          const lone = createChannel(near(seed, fading, demods));
+          lone.transmit({ ...sent.get(s.tx.id)! });
+          const [alone] = lone.settle(Infinity);
+          const values = new Map([...alone!.received, ...alone!.lost].map((g) => [g.gatewayId, { gatewayId: g.gatewayId, rssi: g.rssi, snr: g.snr }]));
+          const lost = new Set(s.lost.map((g) => g.gatewayId));
+          const want = ['gA', 'gB', 'gC'].filter((id) => !lost.has(id)).map((id) => values.get(id));
+          expect(s.received).toEqual(want);
+        }
+      }),
+      { numRuns: 100 },
+    );
+    // the cases did exercise both kinds of list: frames other frames disturbed yet received, and lists shared
+    expect(disturbed).toBeGreaterThan(30);
+    expect(shared).toBeGreaterThan(200);
+  });
+});
+
 describe('channel duplicate-id check', () => {
   // ids of all kinds: increasing numbers (the fleet's), repeats, smaller numbers, -0, strings
   const step = fc.oneof(

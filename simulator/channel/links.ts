@@ -1,0 +1,150 @@
+// The radio channel's gateways and its per-node link values: path loss, static shadowing,
+// optional fast fading, and what each gateway makes of a frame before other frames count
+// (sensitivity, SNR floor). See docs/CHANNEL.md.
+import { DEFAULT_NOISE_FIGURE_DB, demodFloorSnr, sensitivityDbm } from '../../firmware/lorawan/linkbudget.ts';
+import { BELOW_SENSITIVITY, BELOW_SNR_FLOOR, OK, type LinkValues } from './collision.ts';
+import { medianPathLossDb, type PathLossModel } from './pathloss.ts';
+import { createRng, type Seed } from './rng.ts';
+import type { Fading, GatewayConfig, Transmission } from './types.ts';
+
+/** A gateway as the channel uses it. */
+export interface Gw {
+  cfg: GatewayConfig;
+  gainDb: number;
+  nfDb: number;
+  riseDb: number;
+  /** End time of the frame each demodulation path is busy with. */
+  paths: Float64Array;
+}
+
+export const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+export function checkGateways(list: GatewayConfig[], demods: number): Gw[] {
+  if (!Array.isArray(list) || list.length === 0) throw new RangeError('channel needs at least one gateway');
+  const seen = new Set<string>();
+  return list.map((g, i) => {
+    if (typeof g.id !== 'string' || g.id === '') throw new TypeError(`gateways[${i}].id must be a non-empty string`);
+    if (seen.has(g.id)) throw new RangeError(`duplicate gateway id "${g.id}"`);
+    seen.add(g.id);
+    for (const k of ['x', 'y', 'antennaGainDb', 'cableLossDb', 'noiseFigureDb', 'noiseRiseDb'] as const) {
+      const v = g[k];
+      if ((k === 'x' || k === 'y' || v !== undefined) && !finite(v)) throw new RangeError(`gateway "${g.id}": ${k} must be a finite number`);
+    }
+    const paths = new Float64Array(demods).fill(-Infinity);
+    return { cfg: g, gainDb: (g.antennaGainDb ?? 0) - (g.cableLossDb ?? 0), nfDb: g.noiseFigureDb ?? DEFAULT_NOISE_FIGURE_DB, riseDb: g.noiseRiseDb ?? 0, paths };
+  });
+}
+
+/** Thermal noise (+ the gateway's noise figure and ambient rise) over `bwKhz`, dBm. */
+export const noiseFloor = (gw: Gw, bwKhz: number): number => -174 + 10 * Math.log10(bwKhz * 1000) + gw.nfDb + gw.riseDb;
+
+export interface LinkTable {
+  /** The link values of a frame (with fading, its own; without, its node's, shared: see LinkValues). */
+  valuesOf(tx: Transmission): LinkValues;
+  /** Path loss (dB, shadowing included) from `nodeId` at (x, y) to gateway g. */
+  pathLoss(nodeId: string, x: number, y: number, g: number): number;
+}
+
+/**
+ * Per node: the median path loss to each gateway at its last position, and the link values
+ * of its last (power, SF, bandwidth) without fading. A node sends from one place at one
+ * setting for long stretches, so most frames reuse them (same arithmetic, same numbers).
+ */
+interface NodeLinks {
+  x: number;
+  y: number;
+  pl: Float64Array;
+  powerDbm: number;
+  sf: number;
+  bwKhz: number;
+  values: LinkValues | null;
+}
+
+export function createLinkTable(gws: Gw[], model: PathLossModel, seed: Seed, fading: Fading): LinkTable {
+  const nGw = gws.length;
+  const fadingSigma = typeof fading === 'object' && fading !== null ? fading.sigmaDb : 0;
+  const shadow = new Map<string, Float64Array>();
+  const links = new Map<string, NodeLinks>();
+
+  /** Shadowing (dB) of each (node, gateway) link, drawn once from its own stream. */
+  function shadowOf(nodeId: string): Float64Array {
+    let s = shadow.get(nodeId);
+    if (s === undefined) {
+      s = new Float64Array(nGw);
+      if (model.sigma > 0) {
+        for (let g = 0; g < nGw; g++) s[g] = createRng(seed, 'shadow', nodeId, (gws[g] as Gw).cfg.id).gaussian(0, model.sigma);
+      }
+      shadow.set(nodeId, s);
+    }
+    return s;
+  }
+
+  /** Per bandwidth: each gateway's noise floor, and its sensitivity per SF (index gateway * 13 + sf). */
+  const floors = new Map<number, { noise: number[]; sens: number[] }>();
+  function floorsFor(bwKhz: number): { noise: number[]; sens: number[] } {
+    let f = floors.get(bwKhz);
+    if (f === undefined) {
+      f = { noise: gws.map((gw) => noiseFloor(gw, bwKhz)), sens: [] };
+      for (const gw of gws) for (let sf = 0; sf <= 12; sf++) f.sens.push(sensitivityDbm(sf, bwKhz, gw.nfDb));
+      floors.set(bwKhz, f);
+    }
+    return f;
+  }
+
+  function linksOf(tx: Transmission): NodeLinks {
+    let l = links.get(tx.nodeId);
+    if (l === undefined || l.x !== tx.x || l.y !== tx.y) {
+      const pl = new Float64Array(nGw);
+      for (let g = 0; g < nGw; g++) {
+        const gw = gws[g] as Gw;
+        pl[g] = medianPathLossDb(model, Math.hypot(tx.x - gw.cfg.x, tx.y - gw.cfg.y));
+      }
+      l = { x: tx.x, y: tx.y, pl, powerDbm: NaN, sf: 0, bwKhz: 0, values: null };
+      links.set(tx.nodeId, l);
+    }
+    return l;
+  }
+
+  /** The link values of `tx` from its node's path losses (`pl`), with this frame's fading if any. */
+  function linkValues(tx: Transmission, pl: Float64Array): LinkValues {
+    const rssi = new Float64Array(nGw);
+    const mw = new Float64Array(nGw);
+    const snr = new Float64Array(nGw);
+    const status: number[] = []; // filled in gateway order below (a packed array)
+    const fade = fading === 'off' ? null : createRng(seed, 'fading', tx.id);
+    const f = floorsFor(tx.bwKhz);
+    const shadowDb = shadowOf(tx.nodeId);
+    const floorSnr = demodFloorSnr(tx.sf);
+    for (let g = 0; g < nGw; g++) {
+      const gw = gws[g] as Gw;
+      let p = tx.powerDbm + gw.gainDb - (pl[g] as number) - (shadowDb[g] as number);
+      if (fade !== null) p += fading === 'rayleigh' ? 10 * Math.log10(Math.max(fade.exponential(1), 1e-30)) : fade.gaussian(0, fadingSigma);
+      const q = p - (f.noise[g] as number);
+      rssi[g] = p;
+      mw[g] = Math.pow(10, p / 10);
+      snr[g] = q;
+      status[g] = p < (f.sens[g * 13 + tx.sf] as number) ? BELOW_SENSITIVITY : q < floorSnr ? BELOW_SNR_FLOOR : OK;
+    }
+    return { rssi, mw, snr, status, receptions: [], received: null, byMask: null };
+  }
+
+  return {
+    valuesOf(tx: Transmission): LinkValues {
+      const l = linksOf(tx);
+      if (fading !== 'off') return linkValues(tx, l.pl);
+      let v = l.values;
+      if (v === null || l.powerDbm !== tx.powerDbm || l.sf !== tx.sf || l.bwKhz !== tx.bwKhz) {
+        v = l.values = linkValues(tx, l.pl);
+        l.powerDbm = tx.powerDbm;
+        l.sf = tx.sf;
+        l.bwKhz = tx.bwKhz;
+      }
+      return v;
+    },
+
+    pathLoss(nodeId: string, x: number, y: number, g: number): number {
+      const gw = gws[g] as Gw;
+      return medianPathLossDb(model, Math.hypot(x - gw.cfg.x, y - gw.cfg.y)) + (shadowOf(nodeId)[g] as number);
+    },
+  };
+}
