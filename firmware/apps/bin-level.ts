@@ -8,7 +8,7 @@ import { defaultSettings } from '../core/defaults.ts';
 import { createHcSr04 } from '../sensors/hcsr04.ts';
 import { createDs18b20 } from '../sensors/ds18b20.ts';
 import { createBattery } from '../sensors/battery.ts';
-import { field, readChain } from '../sensors/chain.ts';
+import { chain, step } from '../sensors/chain.ts';
 import type { ReadStep } from '../sensors/chain.ts';
 
 /** Distance from the sensor to the bottom of an empty bin, and to contents at 100%. */
@@ -29,34 +29,31 @@ export const app = defineApp({
     // made once, not on every read; `fire` belongs to the read in flight (one at a time, as for every sensor)
     let fire = false;
     const steps: ReadStep[] = [
-      (r, next) =>
-        lid.read((t) => {
-          if (t !== undefined) {
-            sonar.setAirTemperature(t);
-            fire = t >= FIRE_DEGC;
-          }
-          next();
-        }),
-      (r, next) =>
-        sonar.read((mm) => {
-          if (mm !== undefined) {
-            r.distance = mm;
-            const p = ((EMPTY_MM - mm) / (EMPTY_MM - FULL_MM)) * 100;
-            r.fillPercent = p < 0 ? 0 : p > 100 ? 100 : p;
-          }
-          next();
-        }),
+      step(lid, (_r, t) => {
+        if (t !== undefined) {
+          sonar.setAirTemperature(t);
+          fire = t >= FIRE_DEGC;
+        }
+      }),
+      step(sonar, (r, mm) => {
+        if (mm !== undefined) {
+          r.distance = mm;
+          const p = ((EMPTY_MM - mm) / (EMPTY_MM - FULL_MM)) * 100;
+          r.fillPercent = p < 0 ? 0 : p > 100 ? 100 : p;
+        }
+      }),
       (r, next) => {
         const tilt = hal.digitalRead(pins.tilt);
         r.alarm = tilt ? (fire ? 'tiltAndFire' : 'tilt') : fire ? 'fire' : 'none';
         next();
       },
-      field('battery', battery),
+      step(battery, 'battery'),
     ];
+    const run = chain(steps);
     return {
       read(cb) {
         fire = false;
-        readChain(steps, cb);
+        run(cb);
       },
     };
   },

@@ -6,7 +6,7 @@ import { defineApp } from '../core/app.ts';
 import { defaultSettings } from '../core/defaults.ts';
 import { createBme280 } from '../sensors/bme280.ts';
 import { createBattery } from '../sensors/battery.ts';
-import { field, readChain } from '../sensors/chain.ts';
+import { chain, step } from '../sensors/chain.ts';
 import type { ReadStep } from '../sensors/chain.ts';
 
 export const app = defineApp({
@@ -20,25 +20,24 @@ export const app = defineApp({
     let count = 0;
     // the steps are made once (not on every read): they keep no state of their own
     const steps: ReadStep[] = [
-      (r, next) =>
-        bme.read((v) => {
-          if (v) {
-            r.temperature = v.temperature;
-            r.humidity = v.humidity;
-            r.pressure = v.pressure / 100;
-          }
-          next();
-        }),
-      field('battery', battery),
+      step(bme, (r, v) => {
+        if (v) {
+          r.temperature = v.temperature;
+          r.humidity = v.humidity;
+          r.pressure = v.pressure / 100;
+        }
+      }),
+      step(battery, 'battery'),
       (r, next) => {
         r.counter = count;
         next();
       },
     ];
+    const run = chain(steps);
     return {
       read(cb) {
         count = (count + 1) % 65535;
-        readChain(steps, cb);
+        run(cb);
       },
     };
   },

@@ -7,7 +7,7 @@ import { defaultSettings } from '../core/defaults.ts';
 import { createSoilMoisture } from '../sensors/soil.ts';
 import { createDs18b20 } from '../sensors/ds18b20.ts';
 import { createBattery } from '../sensors/battery.ts';
-import { field, readChain } from '../sensors/chain.ts';
+import { chain, step } from '../sensors/chain.ts';
 
 /** Probe calibration: ADC fraction in dry air and in water (capacitive v1.2 probe at 3.3 V). */
 const DRY = 0.82;
@@ -23,11 +23,7 @@ export const app = defineApp({
     const soil = createDs18b20(hal, pins.oneWire);
     const battery = createBattery(hal);
     // made once, not on every read
-    const steps = [field('moisture', probe), field('soilTemperature', soil), field('battery', battery)];
-    return {
-      read(cb) {
-        readChain(steps, cb);
-      },
-    };
+    const steps = [step(probe, 'moisture'), step(soil, 'soilTemperature'), step(battery, 'battery')];
+    return { read: chain(steps) };
   },
 });

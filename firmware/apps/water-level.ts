@@ -9,7 +9,7 @@ import { defaultSettings } from '../core/defaults.ts';
 import { createHcSr04 } from '../sensors/hcsr04.ts';
 import { createDs18b20 } from '../sensors/ds18b20.ts';
 import { createBattery } from '../sensors/battery.ts';
-import { field, readChain } from '../sensors/chain.ts';
+import { chain, step } from '../sensors/chain.ts';
 import type { ReadStep } from '../sensors/chain.ts';
 
 export const app = defineApp({
@@ -25,27 +25,21 @@ export const app = defineApp({
     let alarm = false;
     // the steps are made once (not on every read): they keep no state of their own
     const steps: ReadStep[] = [
-      field('waterTemperature', water),
-      (r, next) =>
-        sonar.read((mm) => {
-          if (mm !== undefined) {
-            r.distance = mm;
-            const th = config().thresholds;
-            alarm = alarm ? mm < th[0] + th[1] : mm < th[0];
-          }
-          next();
-        }),
-      field('battery', battery),
+      step(water, 'waterTemperature'),
+      step(sonar, (r, mm) => {
+        if (mm !== undefined) {
+          r.distance = mm;
+          const th = config().thresholds;
+          alarm = alarm ? mm < th[0] + th[1] : mm < th[0];
+        }
+      }),
+      step(battery, 'battery'),
       (r, next) => {
         r.levelAlarm = alarm;
         next();
       },
     ];
-    return {
-      read(cb) {
-        readChain(steps, cb);
-      },
-    };
+    return { read: chain(steps) };
   },
   alarm: (r) => r.levelAlarm === true,
   applyCommand(cmd, cfg) {

@@ -32,13 +32,9 @@ export interface LoraNode {
   modem: Modem;
 }
 
-function newStats(): NodeStats {
-  return { samples: 0, uplinks: 0, samplesSent: 0, alarms: 0, joins: 0, joinAttempts: 0, downlinks: 0, configApplied: 0, downlinksRejected: 0, dutyCycleWaits: 0, retries: 0, modemResets: 0, drops: 0 };
-}
-
 export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory, pins: SensorPins): LoraNode {
   const s = app.settings;
-  const stats = newStats();
+  const stats: NodeStats = { samples: 0, uplinks: 0, samplesSent: 0, alarms: 0, joins: 0, joinAttempts: 0, downlinks: 0, configApplied: 0, downlinksRejected: 0, dutyCycleWaits: 0, retries: 0, modemResets: 0, drops: 0 };
   const up: CUplink = findUplink(app.codec.up, app.uplinkPort) || app.codec.up[0];
   const persist = createPersist(hal, {
     queueCapacity: s.queueCapacity,
@@ -56,42 +52,26 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
   const ledgerFreq = channelFrequency(region, 0);
   const ledger = s.enforceDutyCycle && region.subBands.length > 0 ? createDutyCycleLedger(region, 32) : null;
   const fair = s.fairUse && s.fairUse.enabled ? createFairUseBudget(s.fairUse) : null;
-  const st = {
-    sampleTimer: -1,
-    nextSampleAt: 0,
-    uplinkTimer: -1,
-    sending: false,
-    sendStarted: 0,
-    failures: 0,
-    retryAt: 0,
-    urgent: false,
-    alarmed: false,
-    /** An alarm sample waiting to jump the queue (sent on its own, before the batch). */
-    alarmSample: null as Uint8Array | null,
-    maxBatch: BATCH_MAX,
-  };
+  // The node's scheduling state, as variables of this closure rather than fields of an object
+  // of their own: the closure's context is touched on every event anyway, so one object fewer
+  // per wake-up (and shorter code: local names are mangled, property names are not).
+  let sampleTimer = -1;
+  let nextSampleAt = 0;
+  let uplinkTimer = -1;
+  let sending = false;
+  let sendStarted = 0;
+  let failures = 0;
+  let retryAt = 0;
+  let urgent = false;
+  let alarmed = false;
+  /** An alarm sample waiting to jump the queue (sent on its own, before the batch). */
+  let alarmSample: Uint8Array | null = null;
+  let maxBatch = BATCH_MAX;
 
   const dr = (): number => {
     const d = modem.dataRate();
     return d >= 0 ? d : s.dataRate;
   };
-  const airtime = (appBytes: number): number => drTimeOnAir(region, dr(), phyPayloadBytes(appBytes, 0), true);
-
-  /** Earliest start of an uplink of `air` ms: duty cycle, fair use and retry back-off. */
-  function earliestUplink(now: number, air: number): number {
-    let t = now > st.retryAt ? now : st.retryAt;
-    if (ledger) {
-      const l = ledger.earliest(t, ledgerFreq, air);
-      if (l < 0) return -1;
-      t = l;
-    }
-    if (fair) {
-      const f = fair.earliestUplink(t, air);
-      if (f < 0) return -1;
-      t = f;
-    }
-    return t;
-  }
 
   const joiner = createJoiner(hal, s, modem, persist, stats, {
     earliest: (now, air) => (ledger ? ledger.earliest(now, ledgerFreq, air) : now),
@@ -99,24 +79,24 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
       if (ledger) ledger.record(t, ledgerFreq, air);
     },
     joined: () => {
-      st.failures = 0;
+      failures = 0;
       plan();
-      if (!st.sending) rest();
+      if (!sending) rest();
     },
   });
 
   function scheduleSample(): void {
-    if (st.sampleTimer >= 0) hal.clearTimeout(st.sampleTimer);
+    if (sampleTimer >= 0) hal.clearTimeout(sampleTimer);
     const ms = config().intervalS * 1000;
-    st.nextSampleAt = hal.now() + ms;
-    st.sampleTimer = hal.setTimeout(sample, ms);
+    nextSampleAt = hal.now() + ms;
+    sampleTimer = hal.setTimeout(sample, ms);
   }
 
   /** Between tasks: commit what must survive a long sleep, put the modem to sleep, close the UART. */
   function rest(): void {
-    const ms = st.nextSampleAt - hal.now() - 1000;
+    const ms = nextSampleAt - hal.now() - 1000;
     persist.beforeSleep(ms);
-    if (ms > 5000 && st.uplinkTimer < 0) modem.sleep(ms, asleep);
+    if (ms > 5000 && uplinkTimer < 0) modem.sleep(ms, asleep);
     else modem.close();
   }
 
@@ -128,11 +108,11 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
   }
 
   function sample(): void {
-    st.sampleTimer = -1;
+    sampleTimer = -1;
     scheduleSample();
     // a send that never finished: abandon it and reset the modem
-    if (st.sending && hal.now() - st.sendStarted > SEND_STUCK_MS) {
-      st.sending = false;
+    if (sending && hal.now() - sendStarted > SEND_STUCK_MS) {
+      sending = false;
       resetModem();
     }
     sensors.read(readings);
@@ -142,41 +122,51 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
     stats.samples++;
     // an alarm is a threshold crossing: it jumps the queue once, not on every sample above
     const a = app.alarm ? app.alarm(r, config().thresholds) : false;
-    if (a && !st.alarmed) {
-      st.urgent = true;
+    if (a && !alarmed) {
+      urgent = true;
       stats.alarms++;
     }
-    st.alarmed = a;
+    alarmed = a;
     const packed = packSample(up, hal.now() / 1000, r);
-    if (st.urgent && !st.alarmSample) st.alarmSample = packed;
+    if (urgent && !alarmSample) alarmSample = packed;
     else queueSample(packed);
     plan();
   }
 
   function queueSample(packed: Uint8Array): void {
-    // a push onto a full queue drops the oldest sample: the length stays the same
+    // a push onto a full queue drops the oldest sample: the length stays the same. The packed
+    // sample is handed over, not copied: nothing here changes or reuses it once queued.
     const before = persist.queueLength();
-    if (persist.queuePush(packed) && persist.queueLength() === before) stats.drops++;
+    if (persist.queuePush(packed, true) && persist.queueLength() === before) stats.drops++;
   }
 
   /** An alarm that could not jump the queue joins it (it is sent with the next batch). */
   function requeueAlarm(): void {
-    if (st.alarmSample) queueSample(st.alarmSample);
-    st.alarmSample = null;
-    st.urgent = false;
+    if (alarmSample) queueSample(alarmSample);
+    alarmSample = null;
+    urgent = false;
   }
 
-  /** The frame for the oldest queued samples that fit the current data rate: [bytes, count, port]. */
-  function buildFrame(now: number): { bytes: Uint8Array; count: number; port: number } | null {
-    if (st.alarmSample) {
+  // The last frame buildFrame() made: how many queued samples it holds (0: the alarm sample) and
+  // its port (variables, not an object made per frame)
+  let frameCount = 0;
+  let framePort = 0;
+
+  /** The bytes of a frame of the oldest queued samples that fit the current data rate (frameCount, framePort: the rest). */
+  function buildFrame(now: number): Uint8Array | null {
+    if (alarmSample) {
       // a packed sample is [time][its own single-reading payload]: that payload goes as it is
       // (re-encoding the unpacked values would lose its saturation flag)
-      if (sampleValid(up, st.alarmSample)) return { bytes: samplePayload(st.alarmSample), count: 0, port: up.port };
-      st.alarmSample = null;
+      if (sampleValid(up, alarmSample)) {
+        frameCount = 0;
+        framePort = up.port;
+        return samplePayload(alarmSample);
+      }
+      alarmSample = null;
     }
     const limit = maxAppPayload(region, dr(), 0, region.defaultUplinkDwell);
     const queued = persist.queueLength();
-    let n = queued < st.maxBatch ? queued : st.maxBatch;
+    let n = queued < maxBatch ? queued : maxBatch;
     if (up.bport === 0 && n > 1) n = 1;
     if (n === 1) {
       // one sample (the usual case): it goes as the payload it was packed as, so it is only
@@ -187,7 +177,10 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
         return null;
       }
       const b = samplePayload(one);
-      return b.length <= limit ? { bytes: b, count: 1, port: up.port } : null;
+      if (b.length > limit) return null;
+      frameCount = 1;
+      framePort = up.port;
+      return b;
     }
     const packed = persist.queuePeek(n);
     const samples: Sample[] = [];
@@ -215,7 +208,11 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
         // the frame's saturation flag (its first bit) is set when any of its samples had theirs
         for (let i = 0; i < n; i++) if (packed[i][4] & 0x80) bytes[0] |= 0x80;
       }
-      if (bytes.length <= limit) return { bytes: bytes, count: n, port: n === 1 ? up.port : up.bport };
+      if (bytes.length <= limit) {
+        frameCount = n;
+        framePort = n === 1 ? up.port : up.bport;
+        return bytes;
+      }
       n = n > 8 ? n - 4 : n - 1;
     }
     return null;
@@ -223,109 +220,109 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
 
   /** Plans the next uplink: now if allowed, else a timer at the earliest allowed time. */
   function plan(): void {
-    if (st.uplinkTimer >= 0) hal.clearTimeout(st.uplinkTimer);
-    st.uplinkTimer = -1;
-    if (st.sending || !modem.joined() || (persist.queueLength() === 0 && !st.alarmSample)) return;
+    if (uplinkTimer >= 0) hal.clearTimeout(uplinkTimer);
+    uplinkTimer = -1;
+    if (sending || !modem.joined() || (persist.queueLength() === 0 && !alarmSample)) return;
     const now = hal.now();
     const frame = buildFrame(now);
     if (!frame) {
-      if (persist.queueLength() > 0) st.uplinkTimer = hal.setTimeout(plan, 1000);
+      if (persist.queueLength() > 0) uplinkTimer = hal.setTimeout(plan, 1000);
       return;
     }
-    const at = earliestUplink(now, airtime(frame.bytes.length));
+    // (what is used once per uplink is written out where it is used: on the device every function
+    // costs JsVars, and in the simulator every call a little time)
+    const air = drTimeOnAir(region, dr(), phyPayloadBytes(frame.length, 0), true);
+    // the earliest start the retry back-off, the duty cycle and fair use allow (-1: never, at this size)
+    let at = now > retryAt ? now : retryAt;
+    if (ledger) at = ledger.earliest(at, ledgerFreq, air);
+    if (fair && at >= 0) at = fair.earliestUplink(at, air);
     if (at < 0) {
       // larger than a whole window's budget: send fewer samples per frame
-      st.maxBatch = frame.count > 1 ? frame.count >> 1 : 1;
-      st.uplinkTimer = hal.setTimeout(plan, RETRY_BASE_MS);
+      maxBatch = frameCount > 1 ? frameCount >> 1 : 1;
+      uplinkTimer = hal.setTimeout(plan, RETRY_BASE_MS);
       return;
     }
     if (at > now) {
       stats.dutyCycleWaits++;
-      st.uplinkTimer = hal.setTimeout(plan, at - now);
+      uplinkTimer = hal.setTimeout(plan, at - now);
       return;
     }
-    send(frame.bytes, frame.count, frame.port, now);
+    send(frame, frameCount, framePort, now, air);
   }
 
-  function send(bytes: Uint8Array, count: number, port: number, now: number): void {
-    const confirmed = st.urgent ? s.alarmConfirmed : config().confirmed;
-    const air = airtime(bytes.length);
+  function send(bytes: Uint8Array, count: number, port: number, now: number, air: number): void {
+    const confirmed = urgent ? s.alarmConfirmed : config().confirmed;
     // deep sleep cannot wake on UART traffic: stay awake while the modem talks
     hal.sleep(false);
-    st.sending = true;
-    st.sendStarted = now;
+    sending = true;
+    sendStarted = now;
     persist.nextFCntUp();
+    // The outcome: a callback per send, as it keeps this send's count (0: the alarm sample),
+    // airtime and start (a stale callback after a reset must not take a later send's values)
     modem.send(port, bytes, confirmed, (o: TxOutcome) => {
-      if (!st.sending) return;
-      st.sending = false;
-      outcome(o, count, air, now);
+      if (!sending) return;
+      sending = false;
+      const k = o.kind;
+      const onAir = k === 'sent' || k === 'delivered' || k === 'downlink' || k === 'no-ack';
+      if (onAir) {
+        if (ledger) ledger.record(now, ledgerFreq, air);
+        if (fair) fair.recordUplink(now, air);
+        stats.uplinks++;
+      }
+      if (k === 'sent' || k === 'delivered' || k === 'downlink') {
+        if (count === 0) {
+          alarmSample = null;
+          stats.samplesSent++;
+        } else {
+          persist.queueDrop(count);
+          stats.samplesSent += count;
+        }
+        urgent = false;
+        failures = 0;
+        retryAt = 0;
+        maxBatch = BATCH_MAX;
+        if (o.kind === 'downlink') {
+          if (fair) fair.recordDownlink(hal.now());
+          const before = config().intervalS;
+          applyDownlink(hal, app, persist, stats, o.port, o.data);
+          cfg = null;
+          if (config().intervalS !== before) scheduleSample();
+        }
+        plan();
+        rest();
+      } else if (k === 'no-ack' || k === 'busy') {
+        requeueAlarm();
+        // retry later: 15 s doubling to 1 h, plus up to 50% jitter
+        stats.retries++;
+        failures++;
+        let d = RETRY_BASE_MS * Math.pow(2, failures - 1);
+        if (d > RETRY_MAX_MS) d = RETRY_MAX_MS;
+        retryAt = hal.now() + d + Math.floor((hal.random() % 1000) * d * 0.0005);
+        plan();
+      }
+      else if (o.kind === 'duty-cycle-wait') {
+        stats.dutyCycleWaits++;
+        retryAt = hal.now() + (o.ms > 1000 ? o.ms : 30000);
+        plan();
+      } else if (k === 'invalid-length') {
+        // the modem's limit is lower than ours (pending MAC commands): fewer samples per frame
+        maxBatch = count > 1 ? count >> 1 : 1;
+        if (count === 1) persist.queueDrop(1);
+        if (count === 0) alarmSample = null;
+        plan();
+      } else if (k === 'not-joined' || k === 'rejoin-needed') joiner.start();
+      else {
+        // fault or invalid-param: the modem is in a bad state
+        requeueAlarm();
+        failures++;
+        resetModem();
+      }
     });
-  }
-
-  function retryLater(): void {
-    stats.retries++;
-    st.failures++;
-    let d = RETRY_BASE_MS * Math.pow(2, st.failures - 1);
-    if (d > RETRY_MAX_MS) d = RETRY_MAX_MS;
-    st.retryAt = hal.now() + d + Math.floor((hal.random() % 1000) * d * 0.0005);
-    plan();
   }
 
   function resetModem(): void {
     stats.modemResets++;
     modem.reset(() => joiner.start());
-  }
-
-  function outcome(o: TxOutcome, count: number, air: number, startedAt: number): void {
-    const k = o.kind;
-    const onAir = k === 'sent' || k === 'delivered' || k === 'downlink' || k === 'no-ack';
-    if (onAir) {
-      if (ledger) ledger.record(startedAt, ledgerFreq, air);
-      if (fair) fair.recordUplink(startedAt, air);
-      stats.uplinks++;
-    }
-    if (k === 'sent' || k === 'delivered' || k === 'downlink') {
-      if (count === 0) {
-        st.alarmSample = null;
-        stats.samplesSent++;
-      } else {
-        persist.queueDrop(count);
-        stats.samplesSent += count;
-      }
-      st.urgent = false;
-      st.failures = 0;
-      st.retryAt = 0;
-      st.maxBatch = BATCH_MAX;
-      if (o.kind === 'downlink') {
-        if (fair) fair.recordDownlink(hal.now());
-        const before = config().intervalS;
-        applyDownlink(hal, app, persist, stats, o.port, o.data);
-        cfg = null;
-        if (config().intervalS !== before) scheduleSample();
-      }
-      plan();
-      rest();
-    } else if (k === 'no-ack' || k === 'busy') {
-      requeueAlarm();
-      retryLater();
-    }
-    else if (o.kind === 'duty-cycle-wait') {
-      stats.dutyCycleWaits++;
-      st.retryAt = hal.now() + (o.ms > 1000 ? o.ms : 30000);
-      plan();
-    } else if (k === 'invalid-length') {
-      // the modem's limit is lower than ours (pending MAC commands): fewer samples per frame
-      st.maxBatch = count > 1 ? count >> 1 : 1;
-      if (count === 1) persist.queueDrop(1);
-      if (count === 0) st.alarmSample = null;
-      plan();
-    } else if (k === 'not-joined' || k === 'rejoin-needed') joiner.start();
-    else {
-      // fault or invalid-param: the modem is in a bad state
-      requeueAlarm();
-      st.failures++;
-      resetModem();
-    }
   }
 
   return {

@@ -21,8 +21,11 @@ export const SAMPLE_MAX_BYTES = 255;
 export interface SampleQueue {
   /** Restores the image; true when a committed queue was found. */
   load(notes: (line: string) => void): boolean;
-  /** Appends a copy of `sample` (1..255 bytes, each an integer 0..255); false when rejected. */
-  push(sample: Uint8Array | number[]): boolean;
+  /**
+   * Appends a copy of `sample` (1..255 bytes, each an integer 0..255); false when rejected.
+   * `own`: a Uint8Array goes in itself, not a copy (the caller hands it over and never changes it).
+   */
+  push(sample: Uint8Array | number[], own?: boolean): boolean;
   /** Copies of the oldest `n` samples (fewer if the queue is shorter). */
   peek(n: number): Uint8Array[];
   /** The oldest sample itself, not a copy (the caller must not change it), or null when empty. */
@@ -40,12 +43,12 @@ export interface SampleQueue {
   stale(): number;
 }
 
-/** Converts a sample to a private Uint8Array, or null when it is not 1..255 bytes of 0..255. */
-function toBytes(sample: Uint8Array | number[]): Uint8Array | null {
+/** Converts a sample to a private Uint8Array (`own`: a Uint8Array is that already), or null when it is not 1..255 bytes of 0..255. */
+function toBytes(sample: Uint8Array | number[], own?: boolean): Uint8Array | null {
   if (sample === null || typeof sample !== 'object') return null;
   const n = sample.length;
   // bytes of a Uint8Array are always integers 0..255: copy them whole (the node's own samples)
-  if (sample instanceof Uint8Array) return n < 1 || n > SAMPLE_MAX_BYTES ? null : new Uint8Array(sample);
+  if (sample instanceof Uint8Array) return n < 1 || n > SAMPLE_MAX_BYTES ? null : own ? sample : new Uint8Array(sample);
   if (typeof n !== 'number' || n < 1 || n > SAMPLE_MAX_BYTES) return null;
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -146,8 +149,8 @@ export function createSampleQueue(slots: SlotPair, capacity: number, saveEvery: 
       q.imgDrops = img.drops;
       return true;
     },
-    push: function (sample: Uint8Array | number[]): boolean {
-      const bytes = toBytes(sample);
+    push: function (sample: Uint8Array | number[], own?: boolean): boolean {
+      const bytes = toBytes(sample, own);
       if (bytes === null) return false;
       if (q.count === capacity) {
         removeOldest(1);

@@ -105,7 +105,8 @@ export interface Persist {
   config(): PersistConfig;
   /** Validates and stores the configuration (no write if unchanged); false if invalid or not written. */
   saveConfig(c: PersistConfig): boolean;
-  queuePush(sample: Uint8Array | number[]): boolean;
+  /** Queues a copy of `sample`; `own`: a Uint8Array itself, handed over (see SampleQueue.push). */
+  queuePush(sample: Uint8Array | number[], own?: boolean): boolean;
   queuePeek(n: number): Uint8Array[];
   /** The oldest queued sample itself, not a copy (read only: the queue keeps it), or null when empty. */
   queueOldest(): Uint8Array | null;
@@ -257,9 +258,9 @@ export function createPersist(hal: Pick<Hal, 'storage' | 'crc32' | 'log'>, opts:
       return copyConfig(st.img.config);
     },
     saveConfig: saveConfig,
-    queuePush: function (sample: Uint8Array | number[]): boolean {
+    queuePush: function (sample: Uint8Array | number[], own?: boolean): boolean {
       ensure();
-      return queue.push(sample);
+      return queue.push(sample, own);
     },
     queuePeek: function (n: number): Uint8Array[] {
       ensure();

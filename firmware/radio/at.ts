@@ -5,7 +5,7 @@
 // redacts keys in every diagnostic line. Plus the outcome tables the drivers map
 // modem words with.
 import type { Hal } from '../hal.ts';
-import { fault } from './modem.ts';
+import { OK, fault } from './modem.ts';
 import type { Done, Fault, TxOutcome, JoinOutcome, LinkCheckOutcome, CounterOutcome } from './modem.ts';
 
 /** Handler verdicts: not this command's line / consumed, same deadline / finished; a positive number re-arms the timeout (ms). */
@@ -81,6 +81,8 @@ export function outcome(table: string, r: Reply): Outcome {
   // i: where the kind's '=' is
   i = i < 0 ? table.indexOf(' =') + 1 : i + w.length + 1;
   if (i < 1) return unexpected(w);
+  // the usual kind, `ok`: the shared OK (no substring, no new object on every command)
+  if (table.indexOf('ok ', i + 1) === i + 1) return OK;
   const k = table.substring(i + 1, table.indexOf(' ', i));
   return (k === 'fault' ? fault(w) : k === 'duty-cycle-wait' ? { kind: k, ms: r.w || 0 } : { kind: k }) as Outcome;
 }

@@ -58,8 +58,10 @@ export interface Base {
    * Runs `body` as the one operation in flight (else `cb(busy)`), after waking the modem when
    * it sleeps (`w`: 1 never wake, 2 always probe first). `body` ends with `end(o)`: `cb(o)` once,
    * asynchronously; `end(null)` ends without calling `cb`. Too many silent commands reset the modem.
+   * Returns true when the operation was started (false: busy), so a driver can keep its arguments
+   * for `body` in variables of its own instead of a closure made per call.
    */
-  op<T>(cb: (o: T) => void, body: (end: End<T>) => void, w?: number): void;
+  op<T>(cb: (o: T) => void, body: (end: End<T>) => void, w?: number): boolean;
   /** Runs `cmds` in order until one fails; `cb` gets the outcome and the value line of each command that succeeded. */
   seq(cmds: string[], cb: (o: Done, v: string[]) => void, ms?: number): void;
   /**
@@ -142,6 +144,11 @@ export function createBase(hal: Hal, cfg: ModemConfig, spec: Spec, own: Own): Ba
   let twoCb: ((o: Outcome | null, r: Reply) => void) | null = null;
   let finO: unknown = null;
   let finEnd: ((o: unknown) => void) | null = null;
+  // set(): what the operation in flight changes
+  let setBad: Done | null = null;
+  let setTx = '';
+  let setKey = '';
+  let setVal: unknown = null;
 
   /** Ends the operation in flight: `cb(o)` once; `end(null)` ends without calling `cb`. Too many silent commands reset the modem first. */
   function end(o: unknown): void {
@@ -213,6 +220,24 @@ export function createBase(hal: Hal, cfg: ModemConfig, spec: Spec, own: Own): Ba
     e(o);
   }
 
+  /** set(): the operation's body. */
+  function setBody(): void {
+    if (setBad) return end(setBad);
+    eng.run(setTx, c.ms, spec.line, setDone);
+  }
+
+  /** set(): the command's reply. */
+  function setDone(_t: boolean, r: Reply): void {
+    const key = setKey;
+    let o: Outcome | null = outcome(spec.words, r);
+    if (o.kind === 'ok') {
+      (c as unknown as Record<string, unknown>)[key] = setVal;
+      // an armed link check answers later, after the next uplink
+      if (key === 'link') o = null;
+    } else if (key === 'link' && o.kind === 'invalid-param') o = fault(r.s!);
+    end(o);
+  }
+
   const c: Base = {
     eng: eng,
     m: m,
@@ -228,7 +253,7 @@ export function createBase(hal: Hal, cfg: ModemConfig, spec: Spec, own: Own): Ba
         hal.setTimeout(() => {
           cb(BUSY as T);
         }, 0);
-        return;
+        return false;
       }
       busy = true;
       opCb = cb as (o: unknown) => void;
@@ -236,6 +261,7 @@ export function createBase(hal: Hal, cfg: ModemConfig, spec: Spec, own: Own): Ba
       opW = w;
       ended = false;
       hal.setTimeout(start, 0);
+      return true;
     },
     seq(cmds, cb, ms) {
       const v: string[] = [];
@@ -274,18 +300,11 @@ export function createBase(hal: Hal, cfg: ModemConfig, spec: Spec, own: Own): Ba
       return first;
     },
     set<T>(cb: (o: T) => void, bad: Done | null, tx: string, key: string, val: unknown) {
-      c.op(cb, (end) => {
-        if (bad) return end(bad);
-        eng.run(tx, c.ms, spec.line, (_t, r) => {
-          let o: Outcome | null = outcome(spec.words, r);
-          if (o.kind === 'ok') {
-            (c as unknown as Record<string, unknown>)[key] = val;
-            // an armed link check answers later, after the next uplink
-            if (key === 'link') o = null;
-          } else if (key === 'link' && o.kind === 'invalid-param') o = fault(r.s!);
-          end(o as T);
-        });
-      });
+      if (!c.op(cb, setBody)) return;
+      setBad = bad;
+      setTx = tx;
+      setKey = key;
+      setVal = val;
     },
     settle(o) {
       const cb = c.link;

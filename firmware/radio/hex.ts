@@ -1,15 +1,26 @@
 // Hex and number helpers for the modem drivers, without RegExp (device profile).
 
+/** The character code of hex digit `x` (0..15): '0'..'9', 'A'..'F'. */
+function hd(x: number): number {
+  return x < 10 ? 48 + x : 55 + x;
+}
+
 /** Upper-case hex of `bytes` (what both modems accept). */
 export function toHex(bytes: Uint8Array): string {
-  // two digits per byte picked from a table (no number-to-string conversion, no upper-casing
-  // pass: about twice as fast as toString(16) per byte; the modem hears this on every uplink)
-  const H = '0123456789ABCDEF';
+  // eight digits per String.fromCharCode while four bytes are left, then two: in V8 every `+=`
+  // onto a long string makes a new string piece, so fewer, longer pieces are less garbage per
+  // uplink (about half of a digit pair per `+=`); no number-to-string conversion, no upper-casing
+  const n = bytes.length;
   let s = '';
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    s += H.charAt(b >> 4) + H.charAt(b & 15);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const a = bytes[i]!;
+    const b = bytes[i + 1]!;
+    const c = bytes[i + 2]!;
+    const d = bytes[i + 3]!;
+    s += String.fromCharCode(hd(a >> 4), hd(a & 15), hd(b >> 4), hd(b & 15), hd(c >> 4), hd(c & 15), hd(d >> 4), hd(d & 15));
   }
+  for (; i < n; i++) s += String.fromCharCode(hd(bytes[i]! >> 4), hd(bytes[i]! & 15));
   return s;
 }
 

@@ -7,7 +7,7 @@
 // Reference: RAKwireless RUI3 AT Command Manual.
 import type { Hal } from '../hal.ts';
 import { DONE, MORE, NOT_MINE } from './at.ts';
-import type { Reply } from './at.ts';
+import type { Outcome, Reply } from './at.ts';
 import { createBase } from './base.ts';
 import { fromHex, isInt, parseDec, toHex } from './hex.ts';
 import { INVALID, OK, fault } from './modem.ts';
@@ -23,6 +23,58 @@ export function createRak3172(hal: Hal, cfg: ModemConfig): Modem {
   // Events gathered while an uplink finishes (any event line no command takes goes to onEvent).
   let rx: TxOutcome | null = null;
   let lc: LinkCheckOutcome | null = null;
+
+  // The uplink in flight (one operation at a time, see base.ts), kept here for its operation's
+  // body and callbacks, which are made once, not on every uplink.
+  let txPort = 0;
+  let txData: Uint8Array | null = null;
+  let txCnf = false;
+  let txEnd: ((o: TxOutcome | Done) => void) | null = null;
+  let txRes: TxOutcome | null = null;
+
+  /** send(): the operation's body. */
+  function sendBody(end: (o: TxOutcome | Done) => void): void {
+    if (!isInt(txPort, 1, 223) || !(txData instanceof Uint8Array) || !txData.length) {
+      txData = null;
+      return end(INVALID);
+    }
+    txEnd = end;
+    const want = txCnf ? 1 : 0;
+    // the usual case, the mode already right, skips seq() and its arrays
+    if (c.mode === want) sendGo(OK);
+    else c.seq(['AT+CFM=' + want], sendGo);
+  }
+
+  /** send(): the confirmation mode is set; the uplink itself. */
+  function sendGo(o: Done): void {
+    const data = txData!;
+    txData = null;
+    if (o.kind !== 'ok') return txEnd!(o);
+    c.mode = txCnf ? 1 : 0;
+    waitFor = '';
+    rx = lc = null;
+    c.two('AT+SEND=' + txPort + ':' + toHex(data), SEND_FIRST, txCnf ? cfg.cnfMs || 60000 : cfg.txMs || 15000, 'uplink', sendResult);
+  }
+
+  /** send(): the uplink's result event. */
+  function sendResult(f: Outcome | null, r: Reply): void {
+    if (f) {
+      if (f.kind === 'not-joined') c.joined = false;
+      return txEnd!(f as TxOutcome);
+    }
+    txRes = { kind: r.s } as TxOutcome;
+    // listen a little longer for a trailing RX / LINKCHECK event
+    hal.setTimeout(sendAfter, 200);
+  }
+
+  /** send(): the end of the uplink, with a downlink or a link-check answer that came after it. */
+  function sendAfter(): void {
+    const res = txRes!;
+    txRes = null;
+    if (rx && rx.kind === 'downlink') rx.acked = txCnf && res.kind !== 'no-ack';
+    if (c.link) c.settle(lc || { kind: 'no-answer' });
+    c.fin(rx || res, txEnd!, c.adr);
+  }
 
   /** Remembers a downlink or a link-check answer from an event line. */
   function onEvent(l: string): void {
@@ -153,32 +205,10 @@ export function createRak3172(hal: Hal, cfg: ModemConfig): Modem {
         });
       },
       send(port, data, confirmed, cb) {
-        c.op(cb, (end) => {
-          if (!isInt(port, 1, 223) || !(data instanceof Uint8Array) || !data.length) return end(INVALID);
-          const want = confirmed ? 1 : 0;
-          // (a function, so the usual case, the mode already right, skips seq() and its arrays)
-          const go = (o: Done): void => {
-            if (o.kind !== 'ok') return end(o);
-            c.mode = want;
-            waitFor = '';
-            rx = lc = null;
-            c.two('AT+SEND=' + port + ':' + toHex(data), SEND_FIRST, confirmed ? cfg.cnfMs || 60000 : cfg.txMs || 15000, 'uplink', (f, r) => {
-              if (f) {
-                if (f.kind === 'not-joined') c.joined = false;
-                return end(f as TxOutcome);
-              }
-              const res = { kind: r.s } as TxOutcome;
-              // listen a little longer for a trailing RX / LINKCHECK event
-              hal.setTimeout(() => {
-                if (rx && rx.kind === 'downlink') rx.acked = confirmed && res.kind !== 'no-ack';
-                if (c.link) c.settle(lc || { kind: 'no-answer' });
-                c.fin(rx || res, end, c.adr);
-              }, 200);
-            });
-          };
-          if (c.mode === want) go(OK);
-          else c.seq(['AT+CFM=' + want], go);
-        });
+        if (!c.op(cb, sendBody)) return;
+        txPort = port;
+        txData = data;
+        txCnf = confirmed;
       },
       upCounter(cb) {
         c.op(

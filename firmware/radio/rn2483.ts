@@ -6,7 +6,7 @@
 // Reference User's Guide (DS40001784).
 import type { Hal } from '../hal.ts';
 import { outcome, unexpected, DONE, MORE, NOT_MINE } from './at.ts';
-import type { Reply } from './at.ts';
+import type { Outcome, Reply } from './at.ts';
 import { createBase } from './base.ts';
 import { fromHex, isInt, parseDec, toHex } from './hex.ts';
 import { INVALID, OK, fault } from './modem.ts';
@@ -21,6 +21,62 @@ export function createRn2483(hal: Hal, cfg: ModemConfig): Modem {
   /** Result words of a confirmed and of an unconfirmed `mac tx`. */
   const CNF_RESULT = ' mac_tx_ok=delivered mac_err=no-ack invalid_data_len=invalid-length ';
   const UNCNF_RESULT = ' mac_tx_ok=sent mac_err=fault invalid_data_len=invalid-length ';
+
+  // The uplink in flight and the sleep asked for (one operation at a time, see base.ts): kept
+  // here for their operation's body and callbacks, which are made once, not on every uplink.
+  let txPort = 0;
+  let txData: Uint8Array | null = null;
+  let txCnf = false;
+  let txEnd: ((o: TxOutcome) => void) | null = null;
+  let sleepMs = 0;
+
+  /** send(): the operation's body. */
+  function sendBody(end: (o: TxOutcome) => void): void {
+    const data = txData;
+    txData = null;
+    if (!isInt(txPort, 1, 223) || !(data instanceof Uint8Array) || !data.length) return end(INVALID);
+    txEnd = end;
+    const tx = 'mac tx ' + (txCnf ? 'cnf ' : 'uncnf ') + txPort + ' ' + toHex(data);
+    c.two(tx, FIRST, txCnf ? cfg.cnfMs || 60000 : cfg.txMs || 15000, 'uplink', sendResult);
+  }
+
+  /** send(): the result of `mac tx`. */
+  function sendResult(f: Outcome | null, r: Reply): void {
+    const end = txEnd!;
+    let o = f as TxOutcome;
+    if (f) {
+      if (f.kind === 'not-joined' || f.kind === 'rejoin-needed') c.joined = false;
+      return end(o);
+    }
+    const l = r.s!;
+    if (l.indexOf('mac_rx ') === 0) {
+      const a = l.split(' ');
+      const n = parseDec(a[1]!);
+      const d = a.length < 4 ? fromHex(a[2] || '') : null;
+      o = n === null || n < 1 || n > 255 || !d ? fault('malformed downlink') : { kind: 'downlink', port: n, data: d, acked: txCnf };
+    } else {
+      o = outcome(txCnf ? CNF_RESULT : UNCNF_RESULT, r) as TxOutcome;
+    }
+    if (o.kind === 'fault' || o.kind === 'invalid-length') return end(o);
+    // after the uplink: answer a pending link check, refresh the data rate under ADR
+    // (no link check pending, the usual case: nothing to ask or answer)
+    if (!c.link) return c.fin(o, end, c.adr);
+    c.seq(['mac set linkchk 0', 'mac get gwnb', 'mac get mrgn'], (_x, v) => {
+      const gw = parseDec(v[1] || '');
+      const mg = parseDec(v[2] || '');
+      c.settle(gw === null || mg === null ? fault('link check: no values') : gw ? { kind: 'link', margin: mg, gateways: gw } : { kind: 'no-answer' });
+      c.fin(o, end, c.adr);
+    });
+  }
+
+  /** sleep(): the operation's body. */
+  function sleepBody(end: (o: Done) => void): void {
+    if (!isInt(sleepMs, 100, 4294967295)) return end(INVALID);
+    // the `ok` comes only when the module wakes up: do not wait for it
+    c.eng.send('sys sleep ' + sleepMs);
+    c.wakeAt = Infinity;
+    end(OK);
+  }
 
   /** One reply line per command; `get` commands answer with a value (status `ok`). */
   function line(l: string, r: Reply): number {
@@ -109,36 +165,10 @@ export function createRn2483(hal: Hal, cfg: ModemConfig): Modem {
         });
       },
       send(port, data, confirmed, cb) {
-        c.op(cb, (end) => {
-          if (!isInt(port, 1, 223) || !(data instanceof Uint8Array) || !data.length) return end(INVALID);
-          const tx = 'mac tx ' + (confirmed ? 'cnf ' : 'uncnf ') + port + ' ' + toHex(data);
-          c.two(tx, FIRST, confirmed ? cfg.cnfMs || 60000 : cfg.txMs || 15000, 'uplink', (f, r) => {
-            let o = f as TxOutcome;
-            if (f) {
-              if (f.kind === 'not-joined' || f.kind === 'rejoin-needed') c.joined = false;
-              return end(o);
-            }
-            const l = r.s!;
-            if (l.indexOf('mac_rx ') === 0) {
-              const a = l.split(' ');
-              const n = parseDec(a[1]!);
-              const d = a.length < 4 ? fromHex(a[2] || '') : null;
-              o = n === null || n < 1 || n > 255 || !d ? fault('malformed downlink') : { kind: 'downlink', port: n, data: d, acked: confirmed };
-            } else {
-              o = outcome(confirmed ? CNF_RESULT : UNCNF_RESULT, r) as TxOutcome;
-            }
-            if (o.kind === 'fault' || o.kind === 'invalid-length') return end(o);
-            // after the uplink: answer a pending link check, refresh the data rate under ADR
-            // (no link check pending, the usual case: nothing to ask or answer)
-            if (!c.link) return c.fin(o, end, c.adr);
-            c.seq(['mac set linkchk 0', 'mac get gwnb', 'mac get mrgn'], (_x, v) => {
-              const gw = parseDec(v[1] || '');
-              const mg = parseDec(v[2] || '');
-              c.settle(gw === null || mg === null ? fault('link check: no values') : gw ? { kind: 'link', margin: mg, gateways: gw } : { kind: 'no-answer' });
-              c.fin(o, end, c.adr);
-            });
-          });
-        });
+        if (!c.op(cb, sendBody)) return;
+        txPort = port;
+        txData = data;
+        txCnf = confirmed;
       },
       upCounter(cb) {
         c.op(cb, (end) => {
@@ -154,13 +184,7 @@ export function createRn2483(hal: Hal, cfg: ModemConfig): Modem {
         });
       },
       sleep(ms, cb) {
-        c.op(cb, (end) => {
-          if (!isInt(ms, 100, 4294967295)) return end(INVALID);
-          // the `ok` comes only when the module wakes up: do not wait for it
-          c.eng.send('sys sleep ' + ms);
-          c.wakeAt = Infinity;
-          end(OK);
-        });
+        if (c.op(cb, sleepBody)) sleepMs = ms;
       },
     },
   );
