@@ -24,9 +24,20 @@ function isCompiled(ref: AppSchema | CApp): ref is CApp {
   return Array.isArray((ref as CApp).up);
 }
 
+/** The compiled tables of the known apps by name (the simulator decodes every uplink by app name). */
+const compiledByName = new Map<string, CApp>();
+
 /** The compiled table of an app (compiled once per schema object). */
 export function compiledApp(ref: AppRef): CApp {
-  const s = typeof ref === 'string' ? getApp(ref) : ref;
+  if (typeof ref === 'string') {
+    let c = compiledByName.get(ref);
+    if (c === undefined) {
+      c = compiledApp(getApp(ref));
+      compiledByName.set(ref, c);
+    }
+    return c;
+  }
+  const s = ref;
   if (isCompiled(s)) return s;
   let c = compiledCache.get(s);
   if (!c) {

@@ -14,6 +14,7 @@ import type { CField } from './types.ts';
 
 /** Output bits: bytes so far, bit count, and whether a value saturated. */
 export interface BitWriter {
+  /** a list (grows as bits come), or a byte array of the final size (device encoder) */
   b: number[];
   n: number;
   s: number;
@@ -36,18 +37,24 @@ export function newWriter(): BitWriter {
   return { b: [], n: 0, s: 0 };
 }
 
-/** Appends the `n` low bits of the integer `v` (0 <= v < 2^n, n <= 32), MSB first. */
+/**
+ * Appends the `n` low bits of the integer `v` (0 <= v < 2^n, n <= 32), MSB first, at bit w.n
+ * of w.b: a list that grows, or (device encoder) a byte array already of the final size.
+ */
 export function bwPut(w: BitWriter, v: number, n: number): void {
+  var b = w.b;
   while (n > 0) {
     var used = w.n % 8;
-    if (used === 0) w.b.push(0);
+    var i = (w.n - used) / 8;
+    // a new byte: past the end of a growing list (appends), or inside the sized array
+    if (used === 0) b[i] = 0;
     var free = 8 - used;
     var take = n < free ? n : free;
     n -= take;
     var d = n < 31 ? 1 << n : Math.pow(2, n);
     var chunk = Math.floor(v / d);
     v -= chunk * d;
-    w.b[w.b.length - 1] |= chunk << (free - take);
+    b[i] |= chunk << (free - take);
     w.n += take;
   }
 }

@@ -9,15 +9,6 @@ export const BATCH_MAX = 32;
 /** Ages and gaps are whole seconds, saturating at 16 bits (about 18 h). */
 const AGE_MAX = 65535;
 
-/** The written bytes (saturation flag set in the first bit), after `pre` zero bytes left for the caller. */
-function toBytes(w: BitWriter, pre: number): Uint8Array {
-  var n = w.b.length;
-  var out = new Uint8Array(pre + n);
-  for (var i = 0; i < n; i++) out[pre + i] = w.b[i];
-  if (w.s && n > 0) out[pre] |= 128;
-  return out;
-}
-
 /** The payload version sent on `port` (single or batch), or undefined. */
 export function findUplink(ups: CUplink[], port: number): CUplink | undefined {
   for (var i = 0; i < ups.length; i++) if (ups[i].port === port || ups[i].bport === port) return ups[i];
@@ -29,10 +20,26 @@ export function findUplink(ups: CUplink[], port: number): CUplink | undefined {
  * stores a sample as [time][payload]: one array instead of a payload copied into a second).
  */
 export function encodeUplinkAfter(p: CUplink, readings: Readings, pre: number): Uint8Array {
-  var w = newWriter();
+  // The size first (what putField will write), then the bits straight into a byte array of
+  // exactly that size: no list that grows byte by byte and is then copied. The cast: bwPut
+  // writes a byte array the way it writes a list (see bits.ts).
+  var w: BitWriter = { b: null as unknown as number[], n: 1, s: 0 };
+  var i: number;
+  var f: CField;
+  for (i = 0; i < p.f.length; i++) {
+    f = p.f[i];
+    if (f.t === 3) w.n += byteList(f, readings ? readings[f.n] : undefined) ? f.b + 1 : 1;
+    else if (f.m === 0) w.n += f.b;
+    else w.n += (f.m === 1 ? 1 : 0) + (valueCode(f, readings ? readings[f.n] : undefined, w) >= 0 ? f.b : 0);
+  }
+  var out = new Uint8Array(pre + ((w.n + 7) >> 3));
+  w.b = out as unknown as number[];
+  w.n = pre * 8;
   bwPut(w, 0, 1);
-  for (var i = 0; i < p.f.length; i++) putField(w, p.f[i], readings ? readings[p.f[i].n] : undefined);
-  return toBytes(w, pre);
+  for (i = 0; i < p.f.length; i++) putField(w, p.f[i], readings ? readings[p.f[i].n] : undefined);
+  // the saturation flag (the first bit)
+  if (w.s) out[pre] |= 128;
+  return out;
 }
 
 /**
@@ -87,8 +94,8 @@ function putCodes(w: BitWriter, f: CField, codes: number[]): void {
 export function encodeBatch(p: CUplink, samples: Readings[], ages: number[]): Uint8Array {
   var start = samples.length > BATCH_MAX ? samples.length - BATCH_MAX : 0;
   var n = samples.length - start;
+  if (n === 0) return new Uint8Array(0);
   var w = newWriter();
-  if (n === 0) return toBytes(w, 0);
   bwPut(w, 0, 1);
   bwPut(w, n - 1, 5);
   bwPut(w, wholeSeconds(ages[start + n - 1]), 16);
@@ -133,5 +140,8 @@ export function encodeBatch(p: CUplink, samples: Readings[], ages: number[]): Ui
       for (var l = 0; l < lists.length; l++) for (var x = 0; x < lists[l].length; x++) bwPut(w, lists[l][x], 8);
     } else putCodes(w, f, codes);
   }
-  return toBytes(w, 0);
+  // the written bytes, with the saturation flag in the first bit
+  var out = new Uint8Array(w.b);
+  out[0] |= w.s ? 128 : 0;
+  return out;
 }

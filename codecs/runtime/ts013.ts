@@ -45,11 +45,30 @@ function lkWhat(u: CUplink, batch: boolean): string {
   return (u.name || 'payload') + ' v' + u.v + (batch ? ' batch' : '') + ' (fPort ' + (batch ? u.bport : u.port) + ')';
 }
 
-/** Decodes one field's code into `into`; returns an error or ''. */
-function lkStore(f: CField, c: number, into: any, satNames: string[] | null): string {
+/**
+ * into[name] = v for the field at position `i` of its payload, with one store site per
+ * position: a site that always adds the same name to the same shape is fast, one that
+ * has seen many (a single site for all fields) is not (V8's megamorphic stores).
+ */
+function lkPut(into: any, i: number, name: string, v: any): void {
+  switch (i) {
+    case 0: into[name] = v; return;
+    case 1: into[name] = v; return;
+    case 2: into[name] = v; return;
+    case 3: into[name] = v; return;
+    case 4: into[name] = v; return;
+    case 5: into[name] = v; return;
+    case 6: into[name] = v; return;
+    case 7: into[name] = v; return;
+    default: into[name] = v;
+  }
+}
+
+/** Decodes the code of field f (position i of its payload) into `into`; returns an error or ''. */
+function lkStore(f: CField, i: number, c: number, into: any, satNames: string[] | null): string {
   if (c === -3) return f.n + ': invalid code (corrupt payload)';
   if (c >= 0) {
-    into[f.n] = f.t === 0 ? (f.lo + c * f.st) / f.dv : codeValue(f, c);
+    lkPut(into, i, f.n, f.t === 0 ? (f.lo + c * f.st) / f.dv : codeValue(f, c));
     if (satNames && f.t === 0 && (c === 0 || c === f.mx)) satNames.push(f.n + ' at ' + (c === 0 ? 'min ' : 'max ') + lkLimit(f, c));
   }
   return '';
@@ -88,12 +107,12 @@ function lkSingle(u: CUplink, bytes: any, data: any, warnings: string[]): string
     if (f.t === 3) {
       var h = readHex(r, f);
       if (h === null) return lkShort(u, bytes.length);
-      if (h !== '') data[f.n] = h;
+      if (h !== '') lkPut(data, i, f.n, h);
       continue;
     }
     var c = readCode(r, f);
     if (c === -2) return lkShort(u, bytes.length);
-    var e = lkStore(f, c, data, satNames);
+    var e = lkStore(f, i, c, data, satNames);
     if (e) return e;
   }
   if (!brPadOk(r)) {
@@ -189,7 +208,7 @@ function lkBatch(u: CUplink, bytes: any, data: any, warnings: string[], recvTime
       for (var b = 0; b < n; b++) {
         if (!present[b]) continue;
         if (brLeft(r) < f.b) return short;
-        samples[b][f.n] = brHex(r, f.b / 8);
+        lkPut(samples[b], i, f.n, brHex(r, f.b / 8));
       }
       continue;
     }
@@ -200,7 +219,7 @@ function lkBatch(u: CUplink, bytes: any, data: any, warnings: string[], recvTime
       if (!present[m]) continue;
       var c = codes[next++];
       if (f.m === 0 && c === f.mx + 1) continue;
-      var e = lkStore(f, c > f.mx ? -3 : c, samples[m], satNames);
+      var e = lkStore(f, i, c > f.mx ? -3 : c, samples[m], satNames);
       if (e) return e;
     }
   }

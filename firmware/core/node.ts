@@ -14,7 +14,7 @@ import { createFairUseBudget } from '../lorawan/fairuse.ts';
 import { channelFrequency, drTimeOnAir, maxAppPayload } from '../lorawan/region.ts';
 import { phyPayloadBytes } from '../lorawan/airtime.ts';
 import { createPersist, MODE_ABP, MODE_OTAA, type Persist, type PersistConfig } from './persist.ts';
-import { packSample, samplePayload, sampleValid, unpackSample, type Sample } from './samples.ts';
+import { packSample, sampleValid, unpackSample, type Sample } from './samples.ts';
 import { createJoiner } from './join.ts';
 import { applyDownlink } from './downlink.ts';
 import type { AppDefinition, ModemFactory, NodeStats, SensorPins } from './types.ts';
@@ -147,20 +147,23 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
     urgent = false;
   }
 
-  // The last frame buildFrame() made: how many queued samples it holds (0: the alarm sample) and
-  // its port (variables, not an object made per frame)
+  // The last frame buildFrame() made: how many queued samples it holds (0: the alarm sample), its
+  // port, and where its payload starts in the bytes returned (4: a packed sample, sent past its
+  // time bytes, without a copy). Variables, not an object made per frame.
   let frameCount = 0;
   let framePort = 0;
+  let frameFrom = 0;
 
-  /** The bytes of a frame of the oldest queued samples that fit the current data rate (frameCount, framePort: the rest). */
+  /** The bytes of a frame of the oldest queued samples that fit the current data rate (frameCount, framePort, frameFrom: the rest). */
   function buildFrame(now: number): Uint8Array | null {
+    frameFrom = 4;
     if (alarmSample) {
       // a packed sample is [time][its own single-reading payload]: that payload goes as it is
       // (re-encoding the unpacked values would lose its saturation flag)
       if (sampleValid(up, alarmSample)) {
         frameCount = 0;
         framePort = up.port;
-        return samplePayload(alarmSample);
+        return alarmSample;
       }
       alarmSample = null;
     }
@@ -176,11 +179,10 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
         persist.queueDrop(1);
         return null;
       }
-      const b = samplePayload(one);
-      if (b.length > limit) return null;
+      if (one.length - 4 > limit) return null;
       frameCount = 1;
       framePort = up.port;
-      return b;
+      return one;
     }
     const packed = persist.queuePeek(n);
     const samples: Sample[] = [];
@@ -194,9 +196,9 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
       return null;
     }
     while (n > 0) {
-      let bytes: Uint8Array;
-      if (n === 1) bytes = samplePayload(packed[0]);
-      else {
+      let bytes = packed[0]!;
+      frameFrom = n === 1 ? 4 : 0;
+      if (n > 1) {
         const rs: Readings[] = [];
         const ages: number[] = [];
         for (let i = 0; i < n; i++) {
@@ -208,7 +210,7 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
         // the frame's saturation flag (its first bit) is set when any of its samples had theirs
         for (let i = 0; i < n; i++) if (packed[i][4] & 0x80) bytes[0] |= 0x80;
       }
-      if (bytes.length <= limit) {
+      if (bytes.length - frameFrom <= limit) {
         frameCount = n;
         framePort = n === 1 ? up.port : up.bport;
         return bytes;
@@ -231,7 +233,7 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
     }
     // (what is used once per uplink is written out where it is used: on the device every function
     // costs JsVars, and in the simulator every call a little time)
-    const air = drTimeOnAir(region, dr(), phyPayloadBytes(frame.length, 0), true);
+    const air = drTimeOnAir(region, dr(), phyPayloadBytes(frame.length - frameFrom, 0), true);
     // the earliest start the retry back-off, the duty cycle and fair use allow (-1: never, at this size)
     let at = now > retryAt ? now : retryAt;
     if (ledger) at = ledger.earliest(at, ledgerFreq, air);
@@ -259,6 +261,7 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
     persist.nextFCntUp();
     // The outcome: a callback per send, as it keeps this send's count (0: the alarm sample),
     // airtime and start (a stale callback after a reset must not take a later send's values)
+    // (the frame's payload starts at frameFrom, set by the buildFrame() just before)
     modem.send(port, bytes, confirmed, (o: TxOutcome) => {
       if (!sending) return;
       sending = false;
@@ -317,7 +320,7 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
         failures++;
         resetModem();
       }
-    });
+    }, frameFrom);
   }
 
   function resetModem(): void {

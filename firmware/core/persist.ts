@@ -140,104 +140,103 @@ export function createPersist(hal: Pick<Hal, 'storage' | 'crc32' | 'log'>, opts:
   const queueSlots = createSlotPair(hal.storage, hal.crc32, prefix + '.q', KIND_QUEUE);
   const queue = createSampleQueue(queueSlots, capacity, saveEvery);
   const none: PersistSession = { mode: MODE_NONE, devAddr: 0, nwkSKey: null, appSKey: null };
-  // img: the newest committed state record; only fcntDown may be ahead of it (written lazily)
-  const st = {
-    loaded: false,
-    restoredState: false,
-    restoredQueue: false,
-    fcnt: 0,
-    nonce: 0,
-    img: { fcntRes: 0, fcntDown: 0, nonceRes: 0, session: none, config: defaults } as StateImage,
-  };
+  // img: the newest committed state record; only fcntDown may be ahead of it (written lazily).
+  // Variables of this closure rather than an object's fields: one object fewer per node, shorter code.
+  let loaded = false;
+  let restoredState = false;
+  let restoredQueue = false;
+  let fcnt = 0;
+  let nonce = 0;
+  let img: StateImage = { fcntRes: 0, fcntDown: 0, nonceRes: 0, session: none, config: defaults };
 
   function note(line: string): void {
     hal.log('persist: ' + line);
   }
 
   function getSession(): PersistSession {
-    const s = st.img.session;
+    const s = img.session;
     return { mode: s.mode, devAddr: s.devAddr, nwkSKey: copyKey(s.nwkSKey), appSKey: copyKey(s.appSKey) };
   }
 
   function load(): PersistState {
-    const img = stateSlots.load(decodeState, note);
-    st.loaded = true;
-    st.restoredState = img !== null;
-    st.img = img !== null ? img : { fcntRes: 0, fcntDown: 0, nonceRes: 0, session: none, config: copyConfig(defaults) };
-    st.fcnt = st.img.fcntRes;
-    st.nonce = st.img.nonceRes;
-    st.restoredQueue = queue.load(note);
-    if (!st.restoredState) note('no valid state record, starting fresh');
+    const found = stateSlots.load(decodeState, note);
+    loaded = true;
+    restoredState = found !== null;
+    img = found !== null ? found : { fcntRes: 0, fcntDown: 0, nonceRes: 0, session: none, config: copyConfig(defaults) };
+    fcnt = img.fcntRes;
+    nonce = img.nonceRes;
+    restoredQueue = queue.load(note);
+    if (!restoredState) note('no valid state record, starting fresh');
     return {
-      fcntUp: st.fcnt,
-      fcntDown: st.img.fcntDown,
-      devNonce: st.nonce,
+      fcntUp: fcnt,
+      fcntDown: img.fcntDown,
+      devNonce: nonce,
       session: getSession(),
-      config: copyConfig(st.img.config),
+      config: copyConfig(img.config),
       queued: queue.length(),
-      restoredState: st.restoredState,
-      restoredQueue: st.restoredQueue,
+      restoredState: restoredState,
+      restoredQueue: restoredQueue,
     };
   }
 
   function ensure(): void {
-    if (!st.loaded) load();
+    if (!loaded) load();
   }
 
   /** Commits `next` as the state record; the RAM image changes only if the write succeeded. */
   function commitState(next: StateImage): boolean {
     if (!stateSlots.commit(encodeState(next))) return false;
-    st.img = next;
+    img = next;
     return true;
   }
 
   function withChanges(fcntRes: number, nonceRes: number, session: PersistSession, config: PersistConfig): StateImage {
-    return { fcntRes: fcntRes, fcntDown: st.img.fcntDown, nonceRes: nonceRes, session: session, config: config };
+    return { fcntRes: fcntRes, fcntDown: img.fcntDown, nonceRes: nonceRes, session: session, config: config };
   }
 
   function nextFCntUp(): number {
     ensure();
-    if (st.img.session.mode === MODE_NONE || st.fcnt > FCNT_MAX) return -1;
-    if (st.fcnt >= st.img.fcntRes) {
-      let res = st.fcnt + fcntBlock;
+    if (img.session.mode === MODE_NONE || fcnt > FCNT_MAX) return -1;
+    if (fcnt >= img.fcntRes) {
+      let res = fcnt + fcntBlock;
       if (res > FCNT_MAX + 1) res = FCNT_MAX + 1;
-      if (!commitState(withChanges(res, st.img.nonceRes, st.img.session, st.img.config))) return -1;
+      if (!commitState(withChanges(res, img.nonceRes, img.session, img.config))) return -1;
     }
-    return st.fcnt++;
+    return fcnt++;
   }
 
   function nextDevNonce(): number {
     ensure();
-    if (st.nonce > DEVNONCE_MAX) return -1;
-    if (st.nonce >= st.img.nonceRes) {
-      let res = st.nonce + nonceBlock;
+    if (nonce > DEVNONCE_MAX) return -1;
+    if (nonce >= img.nonceRes) {
+      let res = nonce + nonceBlock;
       if (res > DEVNONCE_MAX + 1) res = DEVNONCE_MAX + 1;
-      if (!commitState(withChanges(st.img.fcntRes, res, st.img.session, st.img.config))) return -1;
+      if (!commitState(withChanges(img.fcntRes, res, img.session, img.config))) return -1;
     }
-    return st.nonce++;
+    return nonce++;
   }
 
   function saveSession(mode: number, devAddr: number, nwkSKey: Uint8Array | null, appSKey: Uint8Array | null): boolean {
     ensure();
     if ((mode !== MODE_ABP && mode !== MODE_OTAA) || !isU32(devAddr) || !validKey(nwkSKey) || !validKey(appSKey)) return false;
     if ((nwkSKey === null) !== (appSKey === null)) return false;
-    const cur = st.img.session;
+    const cur = img.session;
     if (mode === MODE_ABP && cur.mode === MODE_ABP && cur.devAddr === devAddr && sameKey(cur.nwkSKey, nwkSKey) && sameKey(cur.appSKey, appSKey)) {
       return true; // the same ABP session: counters continue
     }
     const session: PersistSession = { mode: mode, devAddr: devAddr, nwkSKey: copyKey(nwkSKey), appSKey: copyKey(appSKey) };
-    const next = withChanges(fcntBlock, st.img.nonceRes, session, st.img.config);
+    const next = withChanges(fcntBlock, img.nonceRes, session, img.config);
     next.fcntDown = 0;
     if (!commitState(next)) return false;
-    st.fcnt = 0;
+    fcnt = 0;
     return true;
   }
 
   function saveConfig(c: PersistConfig): boolean {
     ensure();
     if (!validConfig(c)) return false;
-    if (sameConfig(c, st.img.config)) return true;
-    return commitState(withChanges(st.img.fcntRes, st.img.nonceRes, st.img.session, copyConfig(c)));
+    if (sameConfig(c, img.config)) return true;
+    return commitState(withChanges(img.fcntRes, img.nonceRes, img.session, copyConfig(c)));
   }
 
   return {
@@ -246,7 +245,7 @@ export function createPersist(hal: Pick<Hal, 'storage' | 'crc32' | 'log'>, opts:
     nextDevNonce: nextDevNonce,
     setFCntDown: function (n: number): void {
       ensure();
-      if (isU32(n)) st.img.fcntDown = n;
+      if (isU32(n)) img.fcntDown = n;
     },
     session: function (): PersistSession {
       ensure();
@@ -255,7 +254,7 @@ export function createPersist(hal: Pick<Hal, 'storage' | 'crc32' | 'log'>, opts:
     saveSession: saveSession,
     config: function (): PersistConfig {
       ensure();
-      return copyConfig(st.img.config);
+      return copyConfig(img.config);
     },
     saveConfig: saveConfig,
     queuePush: function (sample: Uint8Array | number[], own?: boolean): boolean {

@@ -40,22 +40,34 @@ export function createDutyCycleLedger(region: Region, capacity: number): DutyCyc
   }
   const all = createAirtimeWindow(capacity, DUTY_CYCLE_WINDOW_MS);
   let maxDCycle = 0;
+  // The sub-band of the last frequency asked about, and its duty cycle: a node asks about the
+  // same frequency every time, so the region's sub-band list is searched once, not per uplink.
+  let lastHz = NaN;
+  let lastBand = -1;
+  let lastDc = 0;
+  function bandOf(hz: number): number {
+    if (hz !== lastHz) {
+      lastBand = subBandIndex(region, hz);
+      lastDc = lastBand >= 0 ? region.subBands[lastBand].dutyCycle : 0;
+      lastHz = hz;
+    }
+    return lastBand;
+  }
 
   return {
     record: function (tMs: number, freqHz: number, airtimeMs: number): void {
-      const b = subBandIndex(region, freqHz);
+      const b = bandOf(freqHz);
       if (b >= 0) band(b).record(tMs, airtimeMs);
       all.record(tMs, airtimeMs);
     },
     earliest: function (tMs: number, freqHz: number, airtimeMs: number): number {
-      const b = subBandIndex(region, freqHz);
+      const b = bandOf(freqHz);
       if (b < 0 || !(airtimeMs >= 0)) return -1;
       // never overlap the radio's previous transmission, whatever its sub-band
       let t = all.earliest(tMs, airtimeMs, Infinity);
       if (t < 0) return -1;
-      const dc = region.subBands[b].dutyCycle;
-      if (dc > 0) {
-        t = band(b).earliest(t, airtimeMs, dc * DUTY_CYCLE_WINDOW_MS);
+      if (lastDc > 0) {
+        t = band(b).earliest(t, airtimeMs, lastDc * DUTY_CYCLE_WINDOW_MS);
         if (t < 0) return -1;
       }
       if (maxDCycle > 0) {

@@ -33,7 +33,7 @@ export interface AirtimeWindow {
   size(): number;
 }
 
-/** A window of `windowMs` holding at most `capacity` (>= 2) records in one preallocated typed array. */
+/** A window of `windowMs` holding at most `capacity` (>= 2) records in one typed array. */
 export function createAirtimeWindow(capacity: number, windowMs: number): AirtimeWindow {
   const cap = capacity < 2 ? 2 : Math.floor(capacity);
   // Record i lives at d[3i] (its end), d[3i + 1] (its airtime, "mass") and d[3i + 2] (its span:
@@ -45,10 +45,14 @@ export function createAirtimeWindow(capacity: number, windowMs: number): Airtime
   // below the margin `earliest` allows it). Fractional numbers kept in the array rather than
   // in closure variables are stored in place (V8 boxes a closure's non-integer number anew
   // on every assignment).
-  const cap3 = 3 * cap;
-  const LAST = cap3;
-  const TOTAL = cap3 + 1;
-  const d = new Float64Array(cap3 + 2);
+  // The array starts with room for a few records and doubles (up to `cap`) when they fill it:
+  // a duty-cycle window rarely holds more than a handful, so a node does not carry (nor a
+  // board keep in RAM) a full ring per window from the start. Answers do not depend on the
+  // room: records merge only when `cap` of them are held.
+  let cap3 = 3 * (cap < 8 ? cap : 8); // room, in d-offsets
+  let LAST = cap3;
+  let TOTAL = cap3 + 1;
+  let d = new Float64Array(cap3 + 2);
   d[LAST] = -Infinity;
   let head = 0; // d-offset (3 x ring index) of the oldest record
   let count = 0;
@@ -57,6 +61,20 @@ export function createAirtimeWindow(capacity: number, windowMs: number): Airtime
   function at(k: number): number {
     const i = head + 3 * k;
     return i < cap3 ? i : i - cap3;
+  }
+
+  /** Doubles the room (up to `cap` records), the records moved to the front in order. */
+  function grow(): void {
+    const n3 = cap3 < 3 * cap - cap3 ? 2 * cap3 : 3 * cap;
+    const e = new Float64Array(n3 + 2);
+    for (let k = 0; k < 3 * count; k++) e[k] = d[head + k < cap3 ? head + k : head + k - cap3];
+    e[n3] = d[LAST];
+    e[n3 + 1] = d[TOTAL];
+    d = e;
+    head = 0;
+    cap3 = n3;
+    LAST = n3;
+    TOTAL = n3 + 1;
   }
 
   function dropOldest(): void {
@@ -135,6 +153,7 @@ export function createAirtimeWindow(capacity: number, windowMs: number): Airtime
       // blocks that ended a full window before this start can never count again
       while (count > 0 && d[head] <= start - windowMs) dropOldest();
       if (count === cap) mergeShortestPair();
+      else if (3 * count === cap3) grow();
       const i = at(count);
       d[i] = start + airtimeMs;
       d[i + 1] = airtimeMs;

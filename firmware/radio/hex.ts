@@ -5,23 +5,18 @@ function hd(x: number): number {
   return x < 10 ? 48 + x : 55 + x;
 }
 
-/** Upper-case hex of `bytes` (what both modems accept). */
-export function toHex(bytes: Uint8Array): string {
-  // eight digits per String.fromCharCode while four bytes are left, then two: in V8 every `+=`
-  // onto a long string makes a new string piece, so fewer, longer pieces are less garbage per
-  // uplink (about half of a digit pair per `+=`); no number-to-string conversion, no upper-casing
-  const n = bytes.length;
+/** Upper-case hex of `bytes` from byte `from` on (default 0), what both modems accept. */
+export function toHex(bytes: Uint8Array, from?: number): string {
+  // eight digits per String.fromCharCode: in V8 every `+=` onto a long string makes a new string
+  // piece, so fewer, longer pieces are less garbage per uplink; no number-to-string conversion,
+  // no upper-casing. The last group may read past the end (as 0): its extra digits are cut off.
+  let i = from || 0;
+  const len = 2 * (bytes.length - i);
   let s = '';
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const a = bytes[i]!;
-    const b = bytes[i + 1]!;
-    const c = bytes[i + 2]!;
-    const d = bytes[i + 3]!;
-    s += String.fromCharCode(hd(a >> 4), hd(a & 15), hd(b >> 4), hd(b & 15), hd(c >> 4), hd(c & 15), hd(d >> 4), hd(d & 15));
+  for (; i < bytes.length; i += 4) {
+    s += String.fromCharCode(hd(bytes[i]! >> 4), hd(bytes[i]! & 15), hd(bytes[i + 1]! >> 4), hd(bytes[i + 1]! & 15), hd(bytes[i + 2]! >> 4), hd(bytes[i + 2]! & 15), hd(bytes[i + 3]! >> 4), hd(bytes[i + 3]! & 15));
   }
-  for (; i < n; i++) s += String.fromCharCode(hd(bytes[i]! >> 4), hd(bytes[i]! & 15));
-  return s;
+  return s.substring(0, len);
 }
 
 /**

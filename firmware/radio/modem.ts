@@ -92,8 +92,11 @@ export interface Modem {
   init(cb: (o: Done) => void): void;
   /** Writes the identity and keys, then joins (OTAA: over the air; ABP: activates the session). */
   join(p: JoinParams, cb: (o: JoinOutcome) => void): void;
-  /** Uplink on port 1..223. Waits for the final result (RX windows included). */
-  send(port: number, data: Uint8Array, confirmed: boolean, cb: (o: TxOutcome) => void): void;
+  /**
+   * Uplink on port 1..223 of `data` from byte `from` on (default 0: all of it; the node sends a
+   * queued sample past its time bytes without copying it). Waits for the final result (RX windows included).
+   */
+  send(port: number, data: Uint8Array, confirmed: boolean, cb: (o: TxOutcome) => void, from?: number): void;
   /** Asks for a LinkCheckReq on the next uplink; `cb` is called after that uplink finishes. */
   linkCheck(cb: (o: LinkCheckOutcome) => void): void;
   setDataRate(dr: number, cb: (o: Done) => void): void;

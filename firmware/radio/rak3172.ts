@@ -28,13 +28,14 @@ export function createRak3172(hal: Hal, cfg: ModemConfig): Modem {
   // body and callbacks, which are made once, not on every uplink.
   let txPort = 0;
   let txData: Uint8Array | null = null;
+  let txFrom = 0;
   let txCnf = false;
   let txEnd: ((o: TxOutcome | Done) => void) | null = null;
   let txRes: TxOutcome | null = null;
 
   /** send(): the operation's body. */
   function sendBody(end: (o: TxOutcome | Done) => void): void {
-    if (!isInt(txPort, 1, 223) || !(txData instanceof Uint8Array) || !txData.length) {
+    if (!isInt(txPort, 1, 223) || !(txData instanceof Uint8Array) || txData.length <= txFrom) {
       txData = null;
       return end(INVALID);
     }
@@ -53,7 +54,7 @@ export function createRak3172(hal: Hal, cfg: ModemConfig): Modem {
     c.mode = txCnf ? 1 : 0;
     waitFor = '';
     rx = lc = null;
-    c.two('AT+SEND=' + txPort + ':' + toHex(data), SEND_FIRST, txCnf ? cfg.cnfMs || 60000 : cfg.txMs || 15000, 'uplink', sendResult);
+    c.two('AT+SEND=' + txPort + ':' + toHex(data, txFrom), SEND_FIRST, txCnf ? cfg.cnfMs || 60000 : cfg.txMs || 15000, 'uplink', sendResult);
   }
 
   /** send(): the uplink's result event. */
@@ -204,10 +205,11 @@ export function createRak3172(hal: Hal, cfg: ModemConfig): Modem {
           });
         });
       },
-      send(port, data, confirmed, cb) {
+      send(port, data, confirmed, cb, from) {
         if (!c.op(cb, sendBody)) return;
         txPort = port;
         txData = data;
+        txFrom = from || 0;
         txCnf = confirmed;
       },
       upCounter(cb) {

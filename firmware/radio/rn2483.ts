@@ -26,6 +26,7 @@ export function createRn2483(hal: Hal, cfg: ModemConfig): Modem {
   // here for their operation's body and callbacks, which are made once, not on every uplink.
   let txPort = 0;
   let txData: Uint8Array | null = null;
+  let txFrom = 0;
   let txCnf = false;
   let txEnd: ((o: TxOutcome) => void) | null = null;
   let sleepMs = 0;
@@ -34,9 +35,9 @@ export function createRn2483(hal: Hal, cfg: ModemConfig): Modem {
   function sendBody(end: (o: TxOutcome) => void): void {
     const data = txData;
     txData = null;
-    if (!isInt(txPort, 1, 223) || !(data instanceof Uint8Array) || !data.length) return end(INVALID);
+    if (!isInt(txPort, 1, 223) || !(data instanceof Uint8Array) || data.length <= txFrom) return end(INVALID);
     txEnd = end;
-    const tx = 'mac tx ' + (txCnf ? 'cnf ' : 'uncnf ') + txPort + ' ' + toHex(data);
+    const tx = 'mac tx ' + (txCnf ? 'cnf ' : 'uncnf ') + txPort + ' ' + toHex(data, txFrom);
     c.two(tx, FIRST, txCnf ? cfg.cnfMs || 60000 : cfg.txMs || 15000, 'uplink', sendResult);
   }
 
@@ -164,10 +165,11 @@ export function createRn2483(hal: Hal, cfg: ModemConfig): Modem {
           });
         });
       },
-      send(port, data, confirmed, cb) {
+      send(port, data, confirmed, cb, from) {
         if (!c.op(cb, sendBody)) return;
         txPort = port;
         txData = data;
+        txFrom = from || 0;
         txCnf = confirmed;
       },
       upCounter(cb) {

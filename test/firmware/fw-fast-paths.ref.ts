@@ -2,12 +2,49 @@
 // (kept verbatim, so the property tests compare the fast versions against the simple ones).
 import type { AirtimeWindow } from '../../firmware/lorawan/window.ts';
 import type { CUplink, Readings } from '../../codecs/device/types.ts';
-import { encodeUplink } from '../../codecs/device/encoder.ts';
-import { brGet, codeValue, readCode, readHex } from '../../codecs/device/bits.ts';
+import { brGet, byteList, codeValue, readCode, readHex, valueCode } from '../../codecs/device/bits.ts';
+
+/** encodeUplink before it sized its output first: a list of bytes grown by push, then copied. */
+export function refEncodeUplink(p: CUplink, readings: Readings): Uint8Array {
+  const w = { b: [] as number[], n: 0, s: 0 };
+  function put(v: number, n: number): void {
+    while (n > 0) {
+      const used = w.n % 8;
+      if (used === 0) w.b.push(0);
+      const free = 8 - used;
+      const take = n < free ? n : free;
+      n -= take;
+      const d = n < 31 ? 1 << n : Math.pow(2, n);
+      const chunk = Math.floor(v / d);
+      v -= chunk * d;
+      w.b[w.b.length - 1] |= chunk << (free - take);
+      w.n += take;
+    }
+  }
+  put(0, 1);
+  for (const f of p.f) {
+    const v = readings ? readings[f.n] : undefined;
+    if (f.t === 3) {
+      const bytes = byteList(f, v);
+      put(bytes ? 1 : 0, 1);
+      if (bytes) for (const x of bytes) put(x, 8);
+      continue;
+    }
+    const c = valueCode(f, v, w);
+    if (f.m === 0) put(c < 0 ? f.mx + 1 : c, f.b);
+    else {
+      if (f.m === 1) put(c < 0 ? 0 : 1, 1);
+      if (c >= 0) put(c, f.b);
+    }
+  }
+  const out = new Uint8Array(w.b);
+  if (w.s && out.length > 0) out[0] |= 128;
+  return out;
+}
 
 /** packSample before it encoded straight after the time bytes. */
 export function refPackSample(p: CUplink, tS: number, r: Readings): Uint8Array {
-  const body = encodeUplink(p, r);
+  const body = refEncodeUplink(p, r);
   const out = new Uint8Array(4 + body.length);
   const t = Math.floor(tS) >>> 0;
   out[0] = (t >>> 24) & 255;

@@ -8,9 +8,9 @@ import { packSample, samplePayload, sampleValid, unpackSample } from '../../firm
 import { toHex } from '../../firmware/radio/hex.ts';
 import { encodeUplink, encodeUplinkAfter } from '../../codecs/device/encoder.ts';
 import type { CUplink, Readings } from '../../codecs/device/types.ts';
-import { refAirtimeWindow, refPackSample, refToHex, refUnpackSample } from './fw-fast-paths.ref.ts';
+import { refAirtimeWindow, refEncodeUplink, refPackSample, refToHex, refUnpackSample } from './fw-fast-paths.ref.ts';
 
-describe('airtime window (interleaved ring) matches the three-array reference', () => {
+describe('airtime window (interleaved ring, growing room) matches the three-array reference', () => {
   const op = fc.record({
     gap: fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 900000 }), fc.double({ min: 0, max: 5000, noNaN: true })),
     a: fc.oneof(fc.double({ min: 1, max: 3000, noNaN: true }), fc.constantFrom(56.6, 61.696, 0, -1)),
@@ -19,7 +19,7 @@ describe('airtime window (interleaved ring) matches the three-array reference', 
   });
   it('every answer is identical, ring full or not', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 12 }), fc.constantFrom(3_600_000, 86_400_000, 60_000), fc.array(op, { minLength: 1, maxLength: 300 }), (capacity, windowMs, ops) => {
+      fc.property(fc.integer({ min: 0, max: 40 }), fc.constantFrom(3_600_000, 86_400_000, 60_000), fc.array(op, { minLength: 1, maxLength: 300 }), (capacity, windowMs, ops) => {
         const a = createAirtimeWindow(capacity, windowMs);
         const b = refAirtimeWindow(capacity, windowMs);
         let t = 0;
@@ -89,6 +89,9 @@ describe('queued samples: fast paths match the replaced code', () => {
         expect(sampleValid(UP, a)).toBe(refUnpackSample(UP, a) !== null);
         expect(Array.from(samplePayload(a))).toEqual(Array.from(a.subarray(4)));
         expect(Array.from(encodeUplinkAfter(UP, r as Readings, 0))).toEqual(Array.from(encodeUplink(UP, r as Readings)));
+        // sized first, written in place: the same bytes as the list that grew by push
+        expect(Array.from(encodeUplink(UP, r as Readings))).toEqual(Array.from(refEncodeUplink(UP, r as Readings)));
+        expect(Array.from(encodeUplinkAfter(UP, r as Readings, 3).subarray(3))).toEqual(Array.from(refEncodeUplink(UP, r as Readings)));
       }),
       { numRuns: 500 },
     );
@@ -107,6 +110,8 @@ describe('queued samples: fast paths match the replaced code', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 0, maxLength: 64 }), (b) => {
         expect(toHex(b)).toBe(refToHex(b));
+        // from an offset: the hex of the bytes after it (a queued sample past its time bytes)
+        for (let from = 0; from <= b.length; from++) expect(toHex(b, from)).toBe(refToHex(b.subarray(from)));
       }),
     );
   });

@@ -114,6 +114,16 @@ describe('RAK3172 uplinks', () => {
     expect(s.modem.wire).toEqual(['AT+SEND=2:0A0B', 'AT+CFM=1', 'AT+SEND=2:0C', 'AT+SEND=223:0D']);
   });
 
+  it('sends the bytes from an offset on (a queued sample past its time bytes); nothing left is refused', () => {
+    const s = setup();
+    init(s);
+    s.modem.wire.length = 0;
+    const b = new Uint8Array([1, 2, 3, 4, 0xab, 0xcd]);
+    expect(settle<TxOutcome>(s.clock, (cb) => s.m.send(7, b, false, cb, 4))).toEqual({ kind: 'sent' });
+    expect(settle<TxOutcome>(s.clock, (cb) => s.m.send(7, b, false, cb, 6))).toEqual({ kind: 'invalid-param' });
+    expect(s.modem.wire).toEqual(['AT+SEND=7:ABCD']);
+  });
+
   it('catches a downlink event before or after the send event', () => {
     const rx = '+EVT:RX_1:-46:10:UNICAST:111:48454c4c4f0a';
     const hello = new Uint8Array(Buffer.from('HELLO\n'));

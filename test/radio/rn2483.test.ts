@@ -134,6 +134,14 @@ describe('RN2483 uplinks', () => {
     expect(s.modem.wire).toEqual(['mac tx uncnf 1 00FF10', 'mac tx cnf 223 AB']);
   });
 
+  it('sends the bytes from an offset on (a queued sample past its time bytes); nothing left is refused', () => {
+    const s = setup();
+    const b = new Uint8Array([1, 2, 3, 4, 0xab, 0xcd]);
+    expect(settle<TxOutcome>(s.clock, (cb) => s.m.send(7, b, false, cb, 4))).toEqual({ kind: 'sent' });
+    expect(settle<TxOutcome>(s.clock, (cb) => s.m.send(7, b, false, cb, 6))).toEqual({ kind: 'invalid-param' });
+    expect(s.modem.wire).toEqual(['mac tx uncnf 7 ABCD']);
+  });
+
   it('delivers a downlink with its port and bytes', () => {
     const s = setup((l) => (l.startsWith('mac tx') ? ['ok', { line: 'mac_rx 42 DEADbeef', after: 2000 }] : undefined));
     const o = send(s, 5, '01', true);
