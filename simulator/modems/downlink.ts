@@ -3,8 +3,9 @@
 // modem answers (LinkCheckAns, LinkADRReq, DutyCycleReq, RXParamSetupReq,
 // DevStatusReq, NewChannelReq, RXTimingSetupReq, TxParamSetupReq, DlChannelReq).
 import { dataRate, txPowerDbm, type Region } from '../../firmware/lorawan/region.ts';
-import { openDataFrame, parseDataHeader, reconstructFCnt, type SessionKeys } from '../lorawan/frames.ts';
+import { decryptScannedWith, reconstructFCnt, scanDataHeaderInto, verifyDataMicWith, type DataLayout } from '../lorawan/frames.ts';
 import { CID, decodeLinkAdrReq, devStatusAns, linkAdrAns, parseMacCommands, simpleCommand, type MacCommand } from '../lorawan/mac.ts';
+import type { KeyContext } from '../lorawan/crypto.ts';
 import type { MacConfig } from './mac-engine.ts';
 
 export interface OpenedDownlink {
@@ -16,25 +17,32 @@ export interface OpenedDownlink {
   mac: MacCommand[];
 }
 
-/** The downlink addressed to this device with a valid MIC, decrypted; null otherwise. */
-export function openDownlink(phy: Uint8Array, cfg: MacConfig, keys: SessionKeys): OpenedDownlink | null {
-  const h = parseDataHeader(phy);
-  if (!h.ok || (h.value.mType !== 3 && h.value.mType !== 5) || h.value.devAddr !== cfg.devAddr) return null;
+/** The layout openDownlink scans a frame into (one for all devices: read at once, kept by no one). */
+const LAYOUT: DataLayout = { mType: 2, devAddr: 0, fCnt16: 0, fCtrl: 0, fOptsLen: 0, fPort: -1, payloadAt: 0, micAt: 0 };
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * The downlink addressed to this device with a valid MIC, decrypted; null otherwise. `nwk` and
+ * `app` are the contexts of the session's NwkSKey and AppSKey. What openDataFrame with the
+ * keys did (parse, MIC with the 32-bit FCnt, decrypt), read in place from the frame: no header
+ * object, no copies of FOpts, FRMPayload and MIC, no key lookups.
+ */
+export function openDownlink(phy: Uint8Array, cfg: MacConfig, nwk: KeyContext, app: KeyContext): OpenedDownlink | null {
+  const l = LAYOUT;
+  if (scanDataHeaderInto(phy, l) !== null || (l.mType !== 3 && l.mType !== 5) || l.devAddr !== cfg.devAddr) return null;
   const last = cfg.fCntDown > 0 ? cfg.fCntDown - 1 : undefined;
-  const f = reconstructFCnt(h.value.fCnt16, last);
+  const f = reconstructFCnt(l.fCnt16, last);
   if (f === null || (last !== undefined && f <= last)) return null;
-  const r = openDataFrame(phy, keys, f);
-  if (!r.ok) return null;
-  const d = r.value;
-  const macBytes = d.fPort === 0 ? d.payload! : d.fOpts!;
-  return {
-    mType: d.mType,
-    fCnt: f,
-    ack: !!d.ack,
-    ...(d.fPort !== undefined ? { port: d.fPort } : {}),
-    payload: d.fPort === 0 ? new Uint8Array(0) : d.payload!,
-    mac: parseMacCommands(macBytes, 'down').commands,
-  };
+  // f's low 16 bits are the frame's (reconstructFCnt), as openDataFrame required
+  if (!verifyDataMicWith(phy, nwk, f)) return null;
+  const payload = decryptScannedWith(phy, l, nwk, app, f) as Uint8Array; // a string only when the FCnt bits differ
+  const mType = l.mType;
+  const ack = (l.fCtrl & 0x20) !== 0;
+  const port = l.fPort;
+  // the MAC commands: FRMPayload on port 0, else FOpts (parseMacCommands copies what it keeps)
+  const mac = parseMacCommands(port === 0 ? payload : l.fOptsLen > 0 ? phy.subarray(8, 8 + l.fOptsLen) : NO_BYTES, 'down').commands;
+  // two literals rather than a conditional spread: the same keys in the same order
+  return port >= 0 ? { mType, fCnt: f, ack, port, payload: port === 0 ? new Uint8Array(0) : payload, mac } : { mType, fCnt: f, ack, payload, mac };
 }
 
 /** Applies the network's MAC commands; returns the answers for the next uplink. */

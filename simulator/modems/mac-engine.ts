@@ -19,7 +19,8 @@ import {
 import { loraSymbolMs } from '../../firmware/lorawan/airtime.ts';
 import type { Clock } from '../clock.ts';
 import { addTx, type Channel, type MacConfig, type MacEngine, type MacEngineOptions, type StartResult, type TxLog, type TxLogEntry, type TxOutcome } from './types.ts';
-import { buildDataFrame, buildJoinRequest, hexToBytes } from '../lorawan/frames.ts';
+import { buildDataFrameWith, buildJoinRequest, hexToBytes } from '../lorawan/frames.ts';
+import { loraCrypto, type KeyContext } from '../lorawan/crypto.ts';
 import { CID, encodeMacCommands, type MacCommand } from '../lorawan/mac.ts';
 import { heard, Join, NO_ANSWERS, NO_CHANNEL, Uplink, WAIT, windowsClosed, type Operation } from './mac-ops.ts';
 import type { DataFrame } from '../lorawan/frames.ts';
@@ -60,6 +61,9 @@ const NO_FOPTS = new Uint8Array(0);
  * The same fields as the literal it replaces (no adrAckReq / fPending: they read as absent).
  */
 const FRAME: DataFrame = { mType: 2, devAddr: 0, fCnt: 0, adr: false, ack: false, fOpts: NO_FOPTS, fPort: 0, payload: NO_FOPTS };
+/** bandFreeAt of the engines in 'channel' mode (they never read it). */
+const NO_BANDS: number[] = [];
+const zero = (): number => 0;
 /** The result of every accepted start (shared: callers only read it). */
 const STARTED: StartResult = { ok: true };
 
@@ -105,12 +109,18 @@ export class Engine implements MacEngine {
   readonly txData: number[];
   readonly airtimes: Float64Array;
   readonly rxTimeouts: number[];
+  /** Per sub-band: free from this time ('subband' mode; in 'channel' mode a shared empty array, never read). */
   readonly bandFreeAt: number[];
   globalFreeAt = 0;
   radioFreeAt = 0;
   active = false;
-  /** Emptied in place (length = 0) when an operation ends. */
-  readonly timers: number[] = [];
+  /**
+   * The operation's clock events (for abort): nTimers, the first in timer0, the rest in moreTimers
+   * (made on first need): an uplink without downlink has one and reaches no array.
+   */
+  nTimers = 0;
+  timer0 = 0;
+  moreTimers: number[] | null = null;
   /** Bumps on abort: stale air callbacks are ignored. */
   generation = 0;
   macAnswers: MacCommand[] = NO_ANSWERS;
@@ -119,6 +129,17 @@ export class Engine implements MacEngine {
   linkInfo: { margin: number; gwCnt: number } | null = null;
   /** pickChannel's wait when it answers WAIT. */
   pickWaitMs = 0;
+  /**
+   * The key contexts (crypto.ts: key schedule, CMAC subkeys, memos) of the session keys, and
+   * the arrays they were fetched for: fetched at a session's first uplink (sessionContexts) and
+   * kept, rather than looked up by key array (a WeakMap probe and a key check) for every frame.
+   * The emulators replace cfg's key arrays (join, `mac set`, AT+...KEY) and never write into one,
+   * so the array's identity says the context is still the key's.
+   */
+  nwkKeyOf: Uint8Array | null = null;
+  nwkCtx: KeyContext | null = null;
+  appKeyOf: Uint8Array | null = null;
+  appCtx: KeyContext | null = null;
 
   constructor(o: MacEngineOptions, cfg: MacConfig) {
     this.cfg = cfg;
@@ -133,12 +154,15 @@ export class Engine implements MacEngine {
     const t = tablesOf(o.region);
     this.airtimes = t.airtimes;
     this.rxTimeouts = t.rxTimeouts;
-    this.bandFreeAt = o.region.subBands.map(() => 0);
+    this.bandFreeAt = this.perChannel ? NO_BANDS : o.region.subBands.map(zero);
   }
 
   /** `clock.scheduleCall`, remembering the event for abort. */
   atCall<T>(t: number, fn: (arg: T) => void, arg: T): void {
-    this.timers.push(this.clock.scheduleCall(t, fn, arg));
+    const id = this.clock.scheduleCall(t, fn, arg);
+    const n = this.nTimers++;
+    if (n === 0) this.timer0 = id;
+    else (this.moreTimers ??= [])[n - 1] = id;
   }
 
   channelFree(c: Channel, t: number): number {
@@ -243,8 +267,11 @@ export class Engine implements MacEngine {
     addTx(this.txData, now, c.freqHz, ch, dr, airtimeMs, powerDbm, phy.length, type, counter, retry);
     this.radioFreeAt = end;
     c.freeAt = now + airtimeMs * (c.dcycle + 1);
-    const b = subBandIndex(region, c.freqHz);
-    if (b >= 0) this.bandFreeAt[b] = end + offTimeMs(region.subBands[b]!.dutyCycle, airtimeMs);
+    if (!this.perChannel) {
+      // the sub-band's off-time (only 'subband' mode reads it)
+      const b = subBandIndex(region, c.freqHz);
+      if (b >= 0) this.bandFreeAt[b] = end + offTimeMs(region.subBands[b]!.dutyCycle, airtimeMs);
+    }
     if (cfg.maxDCycle > 0) this.globalFreeAt = end + offTimeMs(1 / Math.pow(2, cfg.maxDCycle), airtimeMs);
 
     // the windows, in the operation's record (its first transmission) or a fresh one
@@ -277,8 +304,10 @@ export class Engine implements MacEngine {
     this.cfg.channels = defaultChannels(this.region, this.o.defaultDcycle);
   }
   abort(): void {
-    for (const id of this.timers) this.clock.cancel(id);
-    this.timers.length = 0;
+    const n = this.nTimers;
+    if (n > 0) this.clock.cancel(this.timer0);
+    for (let i = 0; i < n - 1; i++) this.clock.cancel(this.moreTimers![i]!);
+    this.nTimers = 0;
     this.generation++;
     this.active = false;
   }
@@ -286,12 +315,15 @@ export class Engine implements MacEngine {
   join<T>(cb: (accepted: boolean, arg: T) => void, arg: T, deny: boolean, devNonce: number): StartResult {
     const cfg = this.cfg;
     if (this.active) return { ok: false, error: 'busy' };
-    if (!cfg.appKey || !hexToBytes(cfg.devEui) || !hexToBytes(cfg.joinEui)) return { ok: false, error: 'keys_not_init' };
+    // the EUIs' bytes once, for the check and the request (hexToBytes is pure)
+    const devEui = hexToBytes(cfg.devEui);
+    const joinEui = hexToBytes(cfg.joinEui);
+    if (!cfg.appKey || !devEui || !joinEui) return { ok: false, error: 'keys_not_init' };
     const ch = this.pickChannel(cfg.dr);
     if (ch === NO_CHANNEL) return { ok: false, error: 'invalid_param' };
     if (ch === WAIT) return { ok: false, error: 'no_free_ch', waitMs: this.pickWaitMs };
     const appKey = cfg.appKey;
-    const phy = buildJoinRequest({ joinEui: hexToBytes(cfg.joinEui)!, devEui: hexToBytes(cfg.devEui)!, devNonce }, appKey);
+    const phy = buildJoinRequest({ joinEui, devEui, devNonce }, appKey);
     this.active = true;
     cfg.joined = false;
     const op = new Join<T>(this, appKey, deny, devNonce, cb, arg);
@@ -321,7 +353,8 @@ export class Engine implements MacEngine {
     if (ch === NO_CHANNEL) return { ok: false, error: 'invalid_param' };
     if (ch === WAIT) return { ok: false, error: 'no_free_ch', waitMs: this.pickWaitMs };
     const fCnt = cfg.fCntUp;
-    const u = new Uplink<T>(this, confirmed, fCnt, cfg.nwkSKey, cfg.appSKey, link, cb, arg);
+    if (cfg.nwkSKey !== this.nwkKeyOf || cfg.appSKey !== this.appKeyOf) this.sessionContexts(cfg.nwkSKey, cfg.appSKey);
+    const u = new Uplink<T>(this, confirmed, fCnt, this.nwkCtx!, this.appCtx!, link, cb, arg);
     const f = FRAME;
     f.mType = confirmed ? 4 : 2;
     f.devAddr = cfg.devAddr;
@@ -331,7 +364,7 @@ export class Engine implements MacEngine {
     f.fOpts = fOpts;
     f.fPort = port;
     f.payload = payload;
-    u.phy = buildDataFrame(f, u);
+    u.phy = buildDataFrameWith(f, u.nwk, u.app);
     f.payload = NO_FOPTS; // keep no reference to the caller's bytes
     cfg.fCntUp = fCnt + 1;
     this.macAnswers = NO_ANSWERS;
@@ -343,10 +376,18 @@ export class Engine implements MacEngine {
     return STARTED;
   }
 
+  /** Fetches the contexts of the session keys (16-byte arrays: every key setter makes those). */
+  sessionContexts(nwkSKey: Uint8Array, appSKey: Uint8Array): void {
+    this.nwkCtx = loraCrypto.keys.get(nwkSKey);
+    this.nwkKeyOf = nwkSKey;
+    this.appCtx = loraCrypto.keys.get(appSKey);
+    this.appKeyOf = appSKey;
+  }
+
   /** The end of an operation (join or uplink) that its callback is told of. */
   ended(): void {
     this.active = false;
-    this.timers.length = 0;
+    this.nTimers = 0;
   }
 
   applyCfList(cf: Uint8Array): void {

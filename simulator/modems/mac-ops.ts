@@ -8,6 +8,7 @@ import { handleDownlinkMac, openDownlink } from './downlink.ts';
 import type { Engine } from './mac-engine.ts';
 import type { AirRx, Received, TxOutcome } from './types.ts';
 import type { MacCommand } from '../lorawan/mac.ts';
+import type { KeyContext } from '../lorawan/crypto.ts';
 
 // Engine.pickChannel's answers besides a channel index
 export const NO_CHANNEL = -1;
@@ -118,8 +119,7 @@ export class Join<T> extends Operation {
 
 /**
  * A data uplink in progress: its transmissions (the first and any retransmissions). It holds
- * the session keys of the frame itself and is the SessionKeys given to the frame functions
- * (no keys object per uplink).
+ * the key contexts of the frame's session keys (a downlink in its windows is opened with them).
  */
 export class Uplink<T> extends Operation {
   /** The current transmission's retransmission number (0 for the first). */
@@ -132,8 +132,9 @@ export class Uplink<T> extends Operation {
     eng: Engine,
     readonly confirmed: boolean,
     readonly fCnt: number,
-    readonly nwkSKey: Uint8Array,
-    readonly appSKey: Uint8Array,
+    /** NwkSKey's and AppSKey's contexts. */
+    readonly nwk: KeyContext,
+    readonly app: KeyContext,
     /** The uplink carries a LinkCheckReq. */
     readonly link: boolean,
     readonly cb: (o: TxOutcome, arg: T) => void,
@@ -150,7 +151,7 @@ export class Uplink<T> extends Operation {
   }
 
   accept(dl: AirRx): boolean {
-    this.opened = openDownlink(dl.phy, this.eng.cfg, this);
+    this.opened = openDownlink(dl.phy, this.eng.cfg, this.nwk, this.app);
     return this.opened !== null;
   }
 
@@ -211,7 +212,9 @@ export function heard(l: Listening, dl: AirRx): void {
   else if (t >= l.w2Open - 1 && t <= l.w2Open + eng.timeout(l.w2Dr) && dl.freqHz === l.w2Freq && dl.dr === l.w2Dr) w = 2;
   if (!w) return;
   l.receiving = w;
-  l.rx = { ...dl, phy: new Uint8Array(dl.phy) };
+  // a literal, not `{ ...dl }` (a spread copy can get a hidden class of its own, see rn2483.ts);
+  // the air's downlinks have exactly these fields
+  l.rx = { phy: new Uint8Array(dl.phy), freqHz: dl.freqHz, dr: dl.dr, rssi: dl.rssi, snr: dl.snr };
   eng.atCall(t + Math.max(0, drTimeOnAir(eng.region, dl.dr, dl.phy.length, false)), receptionEnd, l);
 }
 /** Event: the downlink being received (one at a time) has fully arrived. */

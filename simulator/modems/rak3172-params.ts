@@ -119,8 +119,21 @@ function query(m: RakParamHost, name: string): boolean {
   }
 }
 
-/** AT+NAME=<v>, v not '?' (false when NAME is unknown). */
+/** AT+NAME=<v>, v not '?' (false when NAME is unknown): OK when applied, AT_PARAM_ERROR when refused. */
 function set(m: RakParamHost, name: string, v: string): boolean {
+  const r = apply(m, name, v);
+  if (r === null) return false;
+  if (r) m.ok();
+  else m.reply('AT_PARAM_ERROR');
+  return true;
+}
+
+/**
+ * Applies AT+NAME=<v>: true when applied, false when refused (bad value, read-only), null when
+ * NAME is unknown. Written without a closure per setting (the set-up before a join makes
+ * about eight), each value checked where it is used.
+ */
+function apply(m: RakParamHost, name: string, v: string): boolean | null {
   const cfg = m.cfg;
   const flash = m.flash;
   switch (name) {
@@ -129,88 +142,124 @@ function set(m: RakParamHost, name: string, v: string): boolean {
     case 'RX2DL':
     case 'RSSI':
     case 'SNR':
-      m.reply('AT_PARAM_ERROR'); // read-only
-      return true;
+      return false; // read-only
     case 'DEVEUI':
-      setHex(m, v, 16, (h) => (cfg.devEui = h));
+      if (!isHex(v, 16)) return false;
+      cfg.devEui = v.toUpperCase();
       return true;
     case 'APPEUI':
-      setHex(m, v, 16, (h) => (cfg.joinEui = h));
+      if (!isHex(v, 16)) return false;
+      cfg.joinEui = v.toUpperCase();
       return true;
     case 'DEVADDR':
-      setHex(m, v, 8, (h) => (cfg.devAddr = parseInt(h, 16) >>> 0));
+      if (!isHex(v, 8)) return false;
+      cfg.devAddr = parseInt(v, 16) >>> 0;
       return true;
     case 'APPKEY':
     case 'NWKSKEY':
-    case 'APPSKEY':
-      setHex(m, v, 32, (h) => {
-        const k = hexToBytes(h);
-        if (name === 'APPKEY') cfg.appKey = k;
-        else if (name === 'NWKSKEY') cfg.nwkSKey = k;
-        else cfg.appSKey = k;
-      });
+    case 'APPSKEY': {
+      if (!isHex(v, 32)) return false;
+      const k = hexToBytes(v); // either case gives the same bytes
+      if (name === 'APPKEY') cfg.appKey = k;
+      else if (name === 'NWKSKEY') cfg.nwkSKey = k;
+      else cfg.appSKey = k;
       return true;
+    }
+  }
+  // the numeric settings
+  let min = 0;
+  let max = 1;
+  switch (name) {
     case 'NJM':
-      setNum(m, v, 0, 1, (n) => void ((flash.njm = n as 0 | 1), (cfg.joined = false)));
+    case 'CFM':
+    case 'ADR':
+    case 'DCS':
+      break;
+    case 'DR':
+    case 'RX2DR':
+      max = 15;
+      break;
+    case 'TXP':
+      max = m.region.maxTxPowerIndex;
+      break;
+    case 'RETY':
+      max = 7;
+      break;
+    case 'LINKCHECK':
+      max = 2;
+      break;
+    case 'RX1DL':
+      min = 1000;
+      max = 15000;
+      break;
+    case 'RX2FQ':
+      min = 100000000;
+      max = 1000000000;
+      break;
+    case 'BAND':
+      max = 12;
+      break;
+    default:
+      return null;
+  }
+  const n = decIn(v, min, max);
+  if (n === null) return false;
+  switch (name) {
+    case 'NJM':
+      flash.njm = n as 0 | 1;
+      cfg.joined = false;
       return true;
     case 'CFM':
-      setNum(m, v, 0, 1, (n) => void (flash.cfm = n === 1));
+      flash.cfm = n === 1;
       return true;
     case 'ADR':
-      setNum(m, v, 0, 1, (n) => void (cfg.adr = n === 1));
+      cfg.adr = n === 1;
       return true;
     case 'DCS':
-      setNum(m, v, 0, 1, (n) => void (cfg.dutyCycle = n === 1));
+      cfg.dutyCycle = n === 1;
       return true;
     case 'DR':
-      setNum(m, v, 0, 15, (n) => (dataRate(m.region, n) ? void (cfg.dr = n) : false));
+      if (!dataRate(m.region, n)) return false;
+      cfg.dr = n;
       return true;
     case 'TXP':
-      setNum(m, v, 0, m.region.maxTxPowerIndex, (n) => void (cfg.txPowerIdx = n));
+      cfg.txPowerIdx = n;
       return true;
     case 'RETY':
-      setNum(m, v, 0, 7, (n) => void (cfg.retx = n));
+      cfg.retx = n;
       return true;
     case 'LINKCHECK':
-      setNum(m, v, 0, 2, (n) => void (flash.linkCheck = n as 0 | 1 | 2));
+      flash.linkCheck = n as 0 | 1 | 2;
       return true;
     case 'RX1DL':
-      setNum(m, v, 1000, 15000, (n) => void (cfg.rx1DelayMs = n));
+      cfg.rx1DelayMs = n;
       return true;
     case 'RX2DR':
-      setNum(m, v, 0, 15, (n) => void (cfg.rx2Dr = n));
+      cfg.rx2Dr = n;
       return true;
     case 'RX2FQ':
-      setNum(m, v, 100000000, 1000000000, (n) => void (cfg.rx2FreqHz = n));
+      cfg.rx2FreqHz = n;
       return true;
-    case 'BAND':
-      setNum(m, v, 0, 12, (n) => {
-        const r = BANDS[n] ? regionByName(BANDS[n]!) : null;
-        if (!r || m.engine.busy() || m.joining) return false;
-        flash.band = n;
-        m.region = r;
-        const keep = cfg;
-        m.cfg = { ...freshConfig(r, keep.devEui), devEui: keep.devEui, joinEui: keep.joinEui, appKey: keep.appKey };
-        m.newEngine();
-      });
+    default: {
+      // BAND
+      const r = BANDS[n] ? regionByName(BANDS[n]!) : null;
+      if (!r || m.engine.busy() || m.joining) return false;
+      flash.band = n;
+      m.region = r;
+      // fresh settings keeping the identity (assigned rather than spread: a spread copy can get a
+      // hidden class of its own, see rn2483.ts; the keys keep freshConfig's order either way)
+      const next = freshConfig(r, cfg.devEui);
+      next.joinEui = cfg.joinEui;
+      next.appKey = cfg.appKey;
+      m.cfg = next;
+      m.newEngine();
       return true;
-    default:
-      return false;
+    }
   }
 }
 
 function show(m: RakParamHost, name: string, val: string | number): void {
   m.reply(`AT+${name}=${val}`);
-  m.ok();
-}
-function setNum(m: RakParamHost, v: string, min: number, max: number, apply: (n: number) => boolean | void): void {
-  const n = decIn(v, min, max);
-  if (n === null || apply(n) === false) return m.reply('AT_PARAM_ERROR');
-  m.ok();
-}
-function setHex(m: RakParamHost, v: string, n: number, apply: (h: string) => void): void {
-  if (!isHex(v, n)) return m.reply('AT_PARAM_ERROR');
-  apply(v.toUpperCase());
   m.ok();
 }
 

@@ -11,7 +11,7 @@ import type { Region } from '../../firmware/lorawan/region.ts';
 import { bytesToHex } from '../lorawan/frames.ts';
 import { decIn, hexPayload, macTxSplit, precomputeReplies, words } from './line.ts';
 import { DEFAULT_DCYCLE, rnMacGet, rnMacSet } from './rn2483-params.ts';
-import { createMacEngine, defaultChannels, type MacConfig, type MacEngine, type StartResult, type TxOutcome } from './mac-engine.ts';
+import { createMacEngine, defaultChannels, type Channel, type MacConfig, type MacEngine, type StartResult, type TxOutcome } from './mac-engine.ts';
 import { modemState, type ModemEmulator, type ModemEmulatorOptions, type ModemState } from './types.ts';
 import { EmulatorBase } from './emulator-base.ts';
 
@@ -34,7 +34,74 @@ export function createRn2483(clock: Clock, peer: SerialPeer, opts: Rn2483Options
   return new Rn2483(clock, peer, opts);
 }
 
-const copySaved = (s: Saved): Saved => ({ ...s, channels: s.channels.map((c) => ({ ...c, freeAt: 0 })) });
+// Configurations and channels are written as literals, never spread (`{ ...s }`): once V8's
+// clone cache for a spread site goes generic, every copy gets a hidden class (map and
+// descriptor array, ~0.7 KB) of its own, and every property read of such an object on the
+// MAC's paths sees a new map (megamorphic inline caches). A literal shares one map.
+
+/** The persisted part of a configuration (`mac save`), its channels copied with freeAt 0. */
+const copySaved = (s: Saved): Saved => ({
+  devEui: s.devEui,
+  joinEui: s.joinEui,
+  appKey: s.appKey,
+  devAddr: s.devAddr,
+  nwkSKey: s.nwkSKey,
+  appSKey: s.appSKey,
+  fCntUp: s.fCntUp,
+  fCntDown: s.fCntDown,
+  rx2Dr: s.rx2Dr,
+  rx2FreqHz: s.rx2FreqHz,
+  channels: s.channels.map(freshChannel),
+});
+
+/** The factory settings of the saved part (without channels: bootConfig is given those). */
+const factorySaved = (region: Region): Saved => ({
+  devEui: '0000000000000000',
+  joinEui: '0000000000000000',
+  appKey: null,
+  devAddr: 0,
+  nwkSKey: null,
+  appSKey: null,
+  fCntUp: 0,
+  fCntDown: 0,
+  rx2Dr: region.rx2.dr,
+  rx2FreqHz: region.rx2.hz,
+  channels: NO_CHANNELS,
+});
+const NO_CHANNELS: Channel[] = [];
+
+const freshChannel = (c: Channel): Channel => ({ freqHz: c.freqHz, minDr: c.minDr, maxDr: c.maxDr, enabled: c.enabled, dcycle: c.dcycle, freeAt: 0 });
+
+/**
+ * The configuration after a boot: the saved part from `s` (its key arrays) with `channels`, the
+ * rest at the module's defaults. Keys in the order of the former `{ ...saved, dr, ... }`.
+ */
+function bootConfig(s: Saved, channels: Channel[]): MacConfig {
+  return {
+    devEui: s.devEui,
+    joinEui: s.joinEui,
+    appKey: s.appKey,
+    devAddr: s.devAddr,
+    nwkSKey: s.nwkSKey,
+    appSKey: s.appSKey,
+    fCntUp: s.fCntUp,
+    fCntDown: s.fCntDown,
+    rx2Dr: s.rx2Dr,
+    rx2FreqHz: s.rx2FreqHz,
+    channels,
+    dr: 5,
+    adr: false,
+    txPowerIdx: 1,
+    retx: 7,
+    rx1DelayMs: 1000,
+    rx1DrOffset: 0,
+    devNonce: 0,
+    joined: false,
+    maxDCycle: 0,
+    dutyCycle: true,
+    linkCheck: false,
+  };
+}
 
 // The emulator is a class rather than closures over the module's state: with ten thousand
 // emulators their state is rarely in the CPU cache, and an instance is one object to reach
@@ -89,35 +156,9 @@ class Rn2483 extends EmulatorBase implements ModemEmulator {
     this.linkTimer = null;
     this.paused = false;
     this.syncPending = false;
-    const base: Saved = this.saved
-      ? copySaved(this.saved)
-      : {
-          devEui: '0000000000000000',
-          joinEui: '0000000000000000',
-          appKey: null,
-          devAddr: 0,
-          nwkSKey: null,
-          appSKey: null,
-          fCntUp: 0,
-          fCntDown: 0,
-          rx2Dr: region.rx2.dr,
-          rx2FreqHz: region.rx2.hz,
-          channels: defaultChannels(region, DEFAULT_DCYCLE),
-        };
-    this.cfg = {
-      ...base,
-      dr: 5,
-      adr: false,
-      txPowerIdx: 1,
-      retx: 7,
-      rx1DelayMs: 1000,
-      rx1DrOffset: 0,
-      devNonce: 0,
-      joined: false,
-      maxDCycle: 0,
-      dutyCycle: true,
-      linkCheck: false,
-    };
+    const saved = this.saved;
+    // a boot keeps the saved part (channels copied with freeAt 0), else the factory settings
+    this.cfg = saved ? bootConfig(saved, saved.channels.map(freshChannel)) : bootConfig(factorySaved(region), defaultChannels(region, DEFAULT_DCYCLE));
     this.engine = createMacEngine({ clock, air: this.air, region, rng: this.rng, dutyCycleMode: 'channel', defaultDcycle: DEFAULT_DCYCLE, txLog: this.log }, this.cfg);
     this.writeRaw(RN2483_VERSION);
   }
