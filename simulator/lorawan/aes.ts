@@ -188,21 +188,32 @@ export function aes128DecryptBlocks(key: Uint8Array, data: Uint8Array): Uint8Arr
   if (!(key instanceof Uint8Array) || key.length !== 16) throw new RangeError('AES-128 key must be 16 bytes');
   if (data.length % 16 !== 0) throw new RangeError('AES-ECB input must be whole 16-byte blocks');
   expandKeyInto(key, RK);
+  const out = new Uint8Array(data.length);
+  aes128DecryptInto(RK, data, 0, data.length, out, 0);
+  return out;
+}
+
+/**
+ * AES-128 decryption of the `len` bytes (whole blocks) at `src[srcOff]` into `dst[dstOff]`
+ * with the encryption round keys `rk[0..43]` (expandKeyInto's, e.g. a key context's): no
+ * key expansion when the caller has them. Ranges are the caller's to check.
+ */
+export function aes128DecryptInto(rk: Int32Array, src: Uint8Array, srcOff: number, len: number, dst: Uint8Array, dstOff: number): void {
   // decryption round keys: the encryption ones in reverse order, InvMixColumns on the inner
   // rounds (td4 of the S-box bytes is InvMixColumns: the table's inverse S-box cancels the S-box)
   const dk = DK;
   for (let r = 0; r <= 10; r++) {
     for (let j = 0; j < 4; j++) {
-      const w = RK[4 * (10 - r) + j]!;
+      const w = rk[4 * (10 - r) + j]!;
       dk[4 * r + j] = r === 0 || r === 10 ? w : td4(SBOX[w >>> 24]!, SBOX[(w >>> 16) & 0xff]!, SBOX[(w >>> 8) & 0xff]!, SBOX[w & 0xff]!);
     }
   }
-  const out = new Uint8Array(data.length);
-  for (let o = 0; o < data.length; o += 16) {
-    let s0 = be32(data, o) ^ dk[0]!;
-    let s1 = be32(data, o + 4) ^ dk[1]!;
-    let s2 = be32(data, o + 8) ^ dk[2]!;
-    let s3 = be32(data, o + 12) ^ dk[3]!;
+  for (let b = 0; b < len; b += 16) {
+    const o = srcOff + b;
+    let s0 = be32(src, o) ^ dk[0]!;
+    let s1 = be32(src, o + 4) ^ dk[1]!;
+    let s2 = be32(src, o + 8) ^ dk[2]!;
+    let s3 = be32(src, o + 12) ^ dk[3]!;
     for (let k = 4; k < 40; k += 4) {
       const t0 = td4(s0 >>> 24, (s3 >>> 16) & 0xff, (s2 >>> 8) & 0xff, s1 & 0xff) ^ dk[k]!;
       const t1 = td4(s1 >>> 24, (s0 >>> 16) & 0xff, (s3 >>> 8) & 0xff, s2 & 0xff) ^ dk[k + 1]!;
@@ -213,10 +224,10 @@ export function aes128DecryptBlocks(key: Uint8Array, data: Uint8Array): Uint8Arr
       s2 = t2;
       s3 = t3;
     }
-    put32(out, o, invLast(s0, s3, s2, s1, dk[40]!));
-    put32(out, o + 4, invLast(s1, s0, s3, s2, dk[41]!));
-    put32(out, o + 8, invLast(s2, s1, s0, s3, dk[42]!));
-    put32(out, o + 12, invLast(s3, s2, s1, s0, dk[43]!));
+    const d = dstOff + b;
+    put32(dst, d, invLast(s0, s3, s2, s1, dk[40]!));
+    put32(dst, d + 4, invLast(s1, s0, s3, s2, dk[41]!));
+    put32(dst, d + 8, invLast(s2, s1, s0, s3, dk[42]!));
+    put32(dst, d + 12, invLast(s3, s2, s1, s0, dk[43]!));
   }
-  return out;
 }

@@ -35,6 +35,34 @@ export function bytesToHex(b: Uint8Array, lower = false): string {
   return s;
 }
 
+/** Char codes of the upper-case hex digits. */
+const HEX_CODE = Uint8Array.from('0123456789ABCDEF', (c) => c.charCodeAt(0));
+
+/**
+ * Upper-case hex of the 8 bytes at `b[off]` read backwards: a little-endian EUI on the
+ * wire in display order (bytesToHex of the reversed bytes), as one flat string made at
+ * once (no reversed copy, no string of pieces to flatten when it is hashed).
+ */
+export function euiHexLe(b: Uint8Array, off: number): string {
+  const h = HEX_CODE;
+  const b0 = b[off + 7]!, b1 = b[off + 6]!, b2 = b[off + 5]!, b3 = b[off + 4]!;
+  const b4 = b[off + 3]!, b5 = b[off + 2]!, b6 = b[off + 1]!, b7 = b[off]!;
+  return String.fromCharCode(
+    h[b0 >> 4]!, h[b0 & 15]!, h[b1 >> 4]!, h[b1 & 15]!, h[b2 >> 4]!, h[b2 & 15]!, h[b3 >> 4]!, h[b3 & 15]!,
+    h[b4 >> 4]!, h[b4 & 15]!, h[b5 >> 4]!, h[b5 & 15]!, h[b6 >> 4]!, h[b6 & 15]!, h[b7 >> 4]!, h[b7 & 15]!,
+  );
+}
+
+/** `hex === bytesToHex(reversed b[off, off+n))` without making either (hex in upper case to match). */
+export function hexEqualsLe(hex: string, b: Uint8Array, off: number, n: number): boolean {
+  if (hex.length !== 2 * n) return false;
+  for (let i = 0; i < n; i++) {
+    const v = b[off + n - 1 - i]!;
+    if (hex.charCodeAt(2 * i) !== HEX_CODE[v >> 4] || hex.charCodeAt(2 * i + 1) !== HEX_CODE[v & 15]) return false;
+  }
+  return true;
+}
+
 /** The zero-length buffer behind every empty array made here (see emptyBytes). */
 const NO_BYTES = new ArrayBuffer(0);
 

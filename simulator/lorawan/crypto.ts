@@ -7,7 +7,7 @@
 // of session keys are expanded once. lora-packet stays the reference: test/simulator/crypto*.test.ts
 // proves these bytes identical to its output. Uint8Array in and out; no key is
 // ever printed. Counters are full 32-bit values, written little-endian.
-import { aes128DecryptBlocks, be32, put32 } from './aes.ts';
+import { aes128DecryptInto, be32, put32 } from './aes.ts';
 import {
   createKeyCache,
   encryptWords,
@@ -32,7 +32,7 @@ import {
   type KeyContext,
 } from './keyctx.ts';
 
-export { aes128DecryptBlocks, encryptBlock, jsAes128, nodeAes128, type AesBackend, type BlockCipher } from './aes.ts';
+export { aes128DecryptBlocks, aes128DecryptInto, encryptBlock, jsAes128, nodeAes128, type AesBackend, type BlockCipher } from './aes.ts';
 export { createKeyCache, KeyContext, type CryptoOptions, type KeyCache } from './keyctx.ts';
 
 // ---------- AES-CMAC ----------
@@ -74,7 +74,7 @@ function cmacInto(ctx: KeyContext, prefixed: boolean, p0: number, p1: number, p2
     x3 = T[3]!;
   }
   const lastLen = len - 16 * (n - 1);
-  const w = ctx.w;
+  const w = ctx; // (the context is its words)
   if (lastLen === 16) {
     encryptWords(ctx, x0 ^ be32(msg, o) ^ w[K1]!, x1 ^ be32(msg, o + 4) ^ w[K1 + 1]!, x2 ^ be32(msg, o + 8) ^ w[K1 + 2]!, x3 ^ be32(msg, o + 12) ^ w[K1 + 3]!);
   } else {
@@ -133,7 +133,7 @@ export function dataMic32Of(ctx: KeyContext, dir: Dir, devAddr: number, fCnt32: 
   const w1 = blockW1(dir, devAddr);
   const w2 = blockW2(devAddr, fCnt32);
   const w3 = blockW3(fCnt32, len);
-  const w = ctx.w;
+  const w = ctx; // (the context is its words)
   const memo = len <= MEMO_BYTES;
   if (memo && w[MIC_LEN] === len && w[MIC_W1] === w1 && w[MIC_W2] === w2 && w[MIC_W3] === w3) {
     let i = 0;
@@ -165,7 +165,7 @@ export function cryptInto(ctx: KeyContext, dir: Dir, devAddr: number, fCnt32: nu
   const blocks = (len + 15) >> 4;
   // a stored byte keeps the low 8 bits: src ^ (word >>> shift) writes src ^ that keystream byte
   if (blocks <= MEMO_BLOCKS) {
-    const w = ctx.w;
+    const w = ctx; // (the context is its words)
     if (w[KS_W1] !== w1 || w[KS_W2] !== w2 || w[KS_W3] !== w3) {
       w[KS_W1] = w1;
       w[KS_W2] = w2;
@@ -198,6 +198,53 @@ export function cryptInto(ctx: KeyContext, dir: Dir, devAddr: number, fCnt32: nu
 function encryptBytes(ctx: KeyContext, src: Uint8Array, so: number, dst: Uint8Array, dO: number): void {
   encryptWords(ctx, be32(src, so), be32(src, so + 4), be32(src, so + 8), be32(src, so + 12));
   for (let i = 0; i < 4; i++) put32(dst, dO + 4 * i, T[i]!);
+}
+
+// ---------- joins, on a key context (AppKey's) ----------
+
+/** Join-request / join-accept MIC (CMAC(AppKey, msg[0, len))[0..3]) as a big-endian number. */
+export function joinMic32Of(ctx: KeyContext, msg: Uint8Array, len: number): number {
+  cmacInto(ctx, false, 0, 0, 0, 0, msg, 0, len);
+  return T[0]! >>> 0;
+}
+
+/**
+ * Network side: MHDR | aes128_decrypt(AppKey, MACPayload | MIC) of the plaintext accept
+ * (17 or 33 bytes; the caller checks) into a new array, with the context's round keys.
+ */
+export function encryptJoinAcceptOf(ctx: KeyContext, plain: Uint8Array): Uint8Array {
+  const out = new Uint8Array(plain.length);
+  out[0] = plain[0]!;
+  aes128DecryptInto(ctx, plain, 1, plain.length - 1, out, 1);
+  return out;
+}
+
+/** Device side: MHDR | aes128_encrypt(AppKey, rest) recovers the plaintext accept (17 or 33 bytes; the caller checks). */
+export function decryptJoinAcceptOf(ctx: KeyContext, phy: Uint8Array): Uint8Array {
+  const out = new Uint8Array(phy.length);
+  out[0] = phy[0]!;
+  for (let o = 1; o < phy.length; o += 16) encryptBytes(ctx, phy, o, out, o);
+  return out;
+}
+
+/** One 1.0 session key: aes128_encrypt(AppKey, type | JoinNonce LE3 | NetID LE3 | DevNonce LE2 | pad16). */
+function sessionKey(ctx: KeyContext, type: number, joinNonce: number, netId: number, devNonce: number): Uint8Array {
+  // the block as big-endian words; each field byte keeps the low 8 bits of its value
+  encryptWords(
+    ctx,
+    (type << 24) | ((joinNonce & 0xff) << 16) | (((joinNonce >>> 8) & 0xff) << 8) | ((joinNonce >>> 16) & 0xff),
+    ((netId & 0xff) << 24) | (((netId >>> 8) & 0xff) << 16) | (((netId >>> 16) & 0xff) << 8) | (devNonce & 0xff),
+    ((devNonce >>> 8) & 0xff) << 24,
+    0,
+  );
+  const k = new Uint8Array(16);
+  for (let i = 0; i < 4; i++) put32(k, 4 * i, T[i]!);
+  return k;
+}
+
+/** The 1.0 session keys (NwkSKey type 0x01, AppSKey 0x02) from AppKey's context. */
+export function sessionKeysOf(ctx: KeyContext, joinNonce: number, netId: number, devNonce: number): { nwkSKey: Uint8Array; appSKey: Uint8Array } {
+  return { nwkSKey: sessionKey(ctx, 0x01, joinNonce, netId, devNonce), appSKey: sessionKey(ctx, 0x02, joinNonce, netId, devNonce) };
 }
 
 export interface LoRaCrypto {
@@ -235,12 +282,6 @@ export function createLoRaCrypto(opts: CryptoOptions = {}): LoRaCrypto {
     const ctx = keys.get(key);
     const out = new Uint8Array(data.length);
     for (let o = 0; o < data.length; o += 16) encryptBytes(ctx, data, o, out, o);
-    return out;
-  };
-  const withMhdr = (phy: Uint8Array, body: Uint8Array): Uint8Array => {
-    const out = new Uint8Array(phy.length);
-    out[0] = phy[0]!;
-    out.set(body, 1);
     return out;
   };
   const checkAccept = (b: Uint8Array): void => {
@@ -281,28 +322,18 @@ export function createLoRaCrypto(opts: CryptoOptions = {}): LoRaCrypto {
     },
     dataMic32,
     joinMic(appKey, msg, len = msg.length) {
-      const ctx = keys.get(appKey);
-      cmacInto(ctx, false, 0, 0, 0, 0, msg, 0, len);
-      return mic4(T[0]!);
+      return mic4(joinMic32Of(keys.get(appKey), msg, len));
     },
     encryptJoinAccept(appKey, plain) {
       checkAccept(plain);
-      if (!(appKey instanceof Uint8Array) || appKey.length !== 16) throw new RangeError('AES-128 key must be 16 bytes');
-      return withMhdr(plain, aes128DecryptBlocks(appKey, plain.subarray(1)));
+      return encryptJoinAcceptOf(keys.get(appKey), plain);
     },
     decryptJoinAccept(appKey, phy) {
       checkAccept(phy);
-      return withMhdr(phy, encryptBlocks(appKey, phy.subarray(1)));
+      return decryptJoinAcceptOf(keys.get(appKey), phy);
     },
     sessionKeys(appKey, joinNonce, netId, devNonce) {
-      const ctx = keys.get(appKey);
-      const make = (type: number): Uint8Array => {
-        // Uint8Array.of keeps the low 8 bits of each value: the little-endian bytes
-        const b = Uint8Array.of(type, joinNonce, joinNonce >>> 8, joinNonce >>> 16, netId, netId >>> 8, netId >>> 16, devNonce, devNonce >>> 8, 0, 0, 0, 0, 0, 0, 0);
-        encryptBytes(ctx, b, 0, b, 0);
-        return b;
-      };
-      return { nwkSKey: make(0x01), appSKey: make(0x02) };
+      return sessionKeysOf(keys.get(appKey), joinNonce, netId, devNonce);
     },
   };
 }

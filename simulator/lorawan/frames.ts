@@ -1,411 +1,47 @@
-// LoRaWAN 1.0.x frames. The crypto runs on the fast path (crypto.ts: table-driven
-// AES, cached key schedules and CMAC subkeys); lora-packet remains the reference,
-// and test/simulator/crypto*.test.ts proves the bytes identical to its output.
-// Uint8Array at every boundary. EUIs, DevAddr and keys are given in the usual
-// display order (big-endian, as printed by consoles); on the wire they are
-// little-endian. Frame counters are 32-bit: the low 16 bits travel in FCnt, the
-// upper 16 enter the MIC and the encryption blocks (lora-packet's FCntMSBytes).
-// Parsers never throw.
-import { bytesToHex, emptyBytes, hexToBytes } from './bytes.ts';
-import { cryptInto, dataMic32Of, loraCrypto as C, type Dir, type KeyContext } from './crypto.ts';
-
-export { bytesToHex, emptyBytes, hexToBytes };
-
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
-
-const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-const fail = <T>(error: string): Result<T> => ({ ok: false, error });
-
-export const MType = {
-  JoinRequest: 0,
-  JoinAccept: 1,
-  UnconfirmedUp: 2,
-  UnconfirmedDown: 3,
-  ConfirmedUp: 4,
-  ConfirmedDown: 5,
-} as const;
-
-// ---------- small byte helpers ----------
-
-/** `b.slice(start, end)` for start <= end, without the slow empty case. */
-const copyRange = (b: Uint8Array, start: number, end: number): Uint8Array => (end > start ? b.slice(start, end) : emptyBytes());
-
-const isKey = (k: Uint8Array): boolean => k instanceof Uint8Array && k.length === 16;
-const checkKey = (k: Uint8Array, name: string): string | null => (isKey(k) ? null : `${name} must be 16 bytes`);
-
-/** Copies `src` reversed into `dst` at `off` (display order <-> wire order). */
-function putReversed(dst: Uint8Array, off: number, src: Uint8Array): void {
-  for (let i = 0; i < src.length; i++) dst[off + i] = src[src.length - 1 - i]!;
-}
-
-const reversed = (b: Uint8Array): Uint8Array => b.slice().reverse();
-
-function putLe(dst: Uint8Array, off: number, v: number, n: number): void {
-  for (let i = 0; i < n; i++) dst[off + i] = (v >>> (8 * i)) & 0xff;
-}
-
-function readLe(b: Uint8Array, off: number, n: number): number {
-  let v = 0;
-  for (let i = n - 1; i >= 0; i--) v = v * 256 + b[off + i]!;
-  return v;
-}
-
-/** Constant-shape comparison of the 4 MIC bytes at `off` with `mic`. */
-const micEquals = (b: Uint8Array, off: number, mic: Uint8Array): boolean =>
-  ((b[off]! ^ mic[0]!) | (b[off + 1]! ^ mic[1]!) | (b[off + 2]! ^ mic[2]!) | (b[off + 3]! ^ mic[3]!)) === 0;
-
-// ---------- join request ----------
-
-export interface JoinRequest {
-  joinEui: Uint8Array; // 8 bytes
-  devEui: Uint8Array; // 8 bytes
-  devNonce: number; // 0..65535
-}
-
-/** MHDR | JoinEUI (LE) | DevEUI (LE) | DevNonce (LE) | MIC (CMAC with AppKey). */
-export function buildJoinRequest(f: JoinRequest, appKey: Uint8Array): Uint8Array {
-  if (f.joinEui.length !== 8 || f.devEui.length !== 8) throw new RangeError('JoinEUI and DevEUI must be 8 bytes');
-  const phy = new Uint8Array(23);
-  phy[0] = MType.JoinRequest << 5;
-  putReversed(phy, 1, f.joinEui);
-  putReversed(phy, 9, f.devEui);
-  putLe(phy, 17, f.devNonce, 2);
-  phy.set(C.joinMic(appKey, phy, 19), 19);
-  return phy;
-}
-
-export interface ParsedJoinRequest extends JoinRequest {
-  mic: Uint8Array;
-}
-
-export function parseJoinRequest(phy: Uint8Array): Result<ParsedJoinRequest> {
-  if (phy.length !== 23) return fail(`join request must be 23 bytes, got ${phy.length}`);
-  if (phy[0]! >> 5 !== MType.JoinRequest) return fail('not a join request');
-  return ok({
-    joinEui: reversed(phy.subarray(1, 9)),
-    devEui: reversed(phy.subarray(9, 17)),
-    devNonce: readLe(phy, 17, 2),
-    mic: phy.slice(19),
-  });
-}
-
-export function verifyJoinRequest(phy: Uint8Array, appKey: Uint8Array): boolean {
-  if (phy.length !== 23 || phy[0]! >> 5 !== MType.JoinRequest || !isKey(appKey)) return false;
-  return micEquals(phy, 19, C.joinMic(appKey, phy, 19));
-}
-
-// ---------- join accept ----------
-
-export interface JoinAccept {
-  joinNonce: number; // 24-bit (AppNonce in 1.0.2)
-  netId: number; // 24-bit
-  devAddr: number; // 32-bit
-  rx1DrOffset: number; // 0..7
-  rx2Dr: number; // 0..15
-  rxDelaySec: number; // 0..15 (0 means 1 s)
-  cfList?: Uint8Array; // 16 bytes, optional
-}
-
-/** Builds and encrypts a join accept (the network side), MIC with AppKey. */
-export function buildJoinAccept(f: JoinAccept, appKey: Uint8Array): Uint8Array {
-  const cf = f.cfList && f.cfList.length > 0 ? f.cfList : undefined;
-  if (cf && cf.length !== 16) throw new RangeError('CFList must be 16 bytes');
-  const plain = new Uint8Array(cf ? 33 : 17);
-  plain[0] = MType.JoinAccept << 5;
-  putLe(plain, 1, f.joinNonce, 3);
-  putLe(plain, 4, f.netId, 3);
-  putLe(plain, 7, f.devAddr >>> 0, 4);
-  plain[11] = ((f.rx1DrOffset & 0x07) << 4) | (f.rx2Dr & 0x0f);
-  plain[12] = f.rxDelaySec & 0x0f;
-  if (cf) plain.set(cf, 13);
-  const micAt = plain.length - 4;
-  plain.set(C.joinMic(appKey, plain, micAt), micAt);
-  return C.encryptJoinAccept(appKey, plain);
-}
-
-/** The device side: decrypts a join accept with AppKey and checks its MIC. */
-export function decryptJoinAccept(phy: Uint8Array, appKey: Uint8Array): Result<JoinAccept> {
-  if (phy.length !== 17 && phy.length !== 33) return fail(`join accept must be 17 or 33 bytes, got ${phy.length}`);
-  if (phy[0]! >> 5 !== MType.JoinAccept) return fail('not a join accept');
-  const keyErr = checkKey(appKey, 'AppKey');
-  if (keyErr) return fail(keyErr);
-  const p = C.decryptJoinAccept(appKey, phy);
-  // A 1.0.x device treats DLSettings bit 7 (OptNeg in 1.1) as RFU: always the 1.0 MIC.
-  const micAt = p.length - 4;
-  if (!micEquals(p, micAt, C.joinMic(appKey, p, micAt))) return fail('join accept MIC mismatch');
-  const dl = p[11]!;
-  return ok({
-    joinNonce: readLe(p, 1, 3),
-    netId: readLe(p, 4, 3),
-    devAddr: readLe(p, 7, 4),
-    rx1DrOffset: (dl >> 4) & 0x07,
-    rx2Dr: dl & 0x0f,
-    rxDelaySec: p[12]! & 0x0f,
-    ...(p.length === 33 ? { cfList: p.slice(13, 29) } : {}),
-  });
-}
-
-export interface SessionKeys {
-  nwkSKey: Uint8Array;
-  appSKey: Uint8Array;
-}
-
-/** LoRaWAN 1.0 session keys from AppKey, JoinNonce (AppNonce), NetID and DevNonce. */
-export function deriveSessionKeys(appKey: Uint8Array, joinNonce: number, netId: number, devNonce: number): SessionKeys {
-  return C.sessionKeys(appKey, joinNonce & 0xffffff, netId & 0xffffff, devNonce & 0xffff);
-}
-
-// ---------- data frames ----------
-
-export interface DataFrame {
-  mType: 2 | 3 | 4 | 5;
-  devAddr: number;
-  /** Full 32-bit frame counter. */
-  fCnt: number;
-  adr?: boolean;
-  adrAckReq?: boolean;
-  ack?: boolean;
-  fPending?: boolean;
-  /** MAC commands piggybacked in FOpts (at most 15 bytes, sent in clear in 1.0.x). */
-  fOpts?: Uint8Array;
-  /** Absent: no FPort and no FRMPayload (e.g. an empty ACK). */
-  fPort?: number;
-  /** Plaintext FRMPayload. */
-  payload?: Uint8Array;
-}
-
-export const isUplink = (mType: number): boolean => mType === MType.UnconfirmedUp || mType === MType.ConfirmedUp;
-
-const dirOf = (mType: number): Dir => (isUplink(mType) ? 0 : 1);
-
-/** Builds, encrypts (AppSKey, or NwkSKey on port 0) and signs (NwkSKey, 32-bit FCnt) a data frame. */
-export function buildDataFrame(f: DataFrame, keys: SessionKeys): Uint8Array {
-  return buildFrame(f, keys, null, null);
-}
-
-/**
- * buildDataFrame with the session's key contexts (NwkSKey, AppSKey) instead of its key
- * arrays: for a caller that keeps the contexts (the network's sessions), no key lookup.
- */
-export function buildDataFrameWith(f: DataFrame, nwk: KeyContext, app: KeyContext): Uint8Array {
-  return buildFrame(f, null, nwk, app);
-}
-
-/** buildDataFrame on `keys`, or (keys null) on the contexts `nwk` and `app`. */
-function buildFrame(f: DataFrame, keys: SessionKeys | null, nwk: KeyContext | null, app: KeyContext | null): Uint8Array {
-  const fOpts = f.fOpts ?? emptyBytes();
-  if (fOpts.length > 15) throw new RangeError('FOpts longer than 15 bytes');
-  if (f.fPort === 0 && fOpts.length > 0) throw new RangeError('FOpts must be empty when FPort is 0');
-  const payload = f.payload ?? emptyBytes();
-  if (f.fPort === undefined && payload.length > 0) throw new RangeError('a payload needs an FPort');
-  if (f.fPort !== undefined && !(f.fPort >= 0 && f.fPort <= 255)) throw new RangeError('FPort must be 0..255');
-  const hasPort = f.fPort !== undefined;
-  const head = 8 + fOpts.length;
-  const msgLen = head + (hasPort ? 1 + payload.length : 0);
-  const phy = new Uint8Array(msgLen + 4);
-  const devAddr = f.devAddr >>> 0;
-  const fCnt = f.fCnt >>> 0;
-  phy[0] = f.mType << 5;
-  putLe(phy, 1, devAddr, 4);
-  phy[5] = (f.adr ? 0x80 : 0) | (f.adrAckReq ? 0x40 : 0) | (f.ack ? 0x20 : 0) | (f.fPending ? 0x10 : 0) | fOpts.length;
-  putLe(phy, 6, fCnt, 2);
-  phy.set(fOpts, 8);
-  const dir = dirOf(f.mType);
-  if (hasPort) {
-    phy[head] = f.fPort!;
-    if (payload.length > 0) {
-      if (keys !== null) C.cryptFrmPayload(f.fPort === 0 ? keys.nwkSKey : keys.appSKey, dir, devAddr, fCnt, payload, phy, head + 1);
-      else cryptInto(f.fPort === 0 ? nwk! : app!, dir, devAddr, fCnt, payload, 0, payload.length, phy, head + 1);
-    }
-  }
-  const mic = keys !== null ? C.dataMic32(keys.nwkSKey, dir, devAddr, fCnt, phy, msgLen) : dataMic32Of(nwk!, dir, devAddr, fCnt, phy, msgLen);
-  phy[msgLen] = mic >>> 24;
-  phy[msgLen + 1] = mic >>> 16;
-  phy[msgLen + 2] = mic >>> 8;
-  phy[msgLen + 3] = mic;
-  return phy;
-}
-
-export interface DataHeader {
-  mType: 2 | 3 | 4 | 5;
-  devAddr: number;
-  fCnt16: number;
-  adr: boolean;
-  adrAckReq: boolean; // uplink meaning of bit 6 (FPending downlink)
-  ack: boolean;
-  fPending: boolean;
-  fOpts: Uint8Array;
-  fPort?: number;
-  /** Encrypted FRMPayload. */
-  frmPayload: Uint8Array;
-  mic: Uint8Array;
-}
-
-/**
- * Where the parts of a data frame lie in the PHYPayload, read in place (no copies):
- * parseDataHeader's checks and fields, for callers that only read the frame (the
- * network server) and for parseDataHeader itself.
- */
-export interface DataLayout {
-  mType: 2 | 3 | 4 | 5;
-  devAddr: number;
-  fCnt16: number;
-  fCtrl: number;
-  /** FOpts is phy[8, 8 + fOptsLen). */
-  fOptsLen: number;
-  /** FPort, or -1 when the frame has none. */
-  fPort: number;
-  /** FRMPayload is phy[payloadAt, micAt) (empty without an FPort); the MIC is the 4 bytes at micAt. */
-  payloadAt: number;
-  micAt: number;
-}
-
-/** The layout of a data frame, or why it is not a well-formed one (parseDataHeader's error). */
-export function scanDataHeader(phy: Uint8Array): DataLayout | string {
-  const l: DataLayout = { mType: 2, devAddr: 0, fCnt16: 0, fCtrl: 0, fOptsLen: 0, fPort: -1, payloadAt: 0, micAt: 0 };
-  return scanDataHeaderInto(phy, l) ?? l;
-}
-
-/**
- * scanDataHeader into the caller's layout object (the network reuses one: no allocation
- * per frame): null when well formed (`l` then holds the layout), else the error (`l` unchanged).
- */
-export function scanDataHeaderInto(phy: Uint8Array, l: DataLayout): string | null {
-  if (phy.length < 12) return `data frame too short (${phy.length} bytes)`;
-  const mType = phy[0]! >> 5;
-  if (mType < 2 || mType > 5) return `not a data frame (MType ${mType})`;
-  if ((phy[0]! & 0x03) !== 0) return 'unsupported LoRaWAN major version';
-  const fCtrl = phy[5]!;
-  const fOptsLen = fCtrl & 0x0f;
-  const micAt = phy.length - 4;
-  if (8 + fOptsLen > micAt) return 'FOpts length exceeds frame';
-  const hasPort = 8 + fOptsLen < micAt;
-  const fPort = hasPort ? phy[8 + fOptsLen]! : -1;
-  if (fPort === 0 && fOptsLen > 0) return 'FOpts present with FPort 0';
-  l.mType = mType as 2 | 3 | 4 | 5;
-  l.devAddr = ((phy[4]! << 24) | (phy[3]! << 16) | (phy[2]! << 8) | phy[1]!) >>> 0;
-  l.fCnt16 = phy[6]! | (phy[7]! << 8);
-  l.fCtrl = fCtrl;
-  l.fOptsLen = fOptsLen;
-  l.fPort = fPort;
-  l.payloadAt = hasPort ? 9 + fOptsLen : micAt;
-  l.micAt = micAt;
-  return null;
-}
-
-/** The FOpts bytes of a scanned frame (a copy). */
-export const fOptsOf = (phy: Uint8Array, l: DataLayout): Uint8Array => copyRange(phy, 8, 8 + l.fOptsLen);
-
-/** Parses the clear parts of a data frame (no keys needed). */
-export function parseDataHeader(phy: Uint8Array): Result<DataHeader> {
-  const l = scanDataHeader(phy);
-  if (typeof l === 'string') return fail(l);
-  const { mType, devAddr, fCnt16, fCtrl, fPort } = l;
-  const down = mType === MType.UnconfirmedDown || mType === MType.ConfirmedDown;
-  const adr = (fCtrl & 0x80) !== 0;
-  const adrAckReq = !down && (fCtrl & 0x40) !== 0;
-  const ack = (fCtrl & 0x20) !== 0;
-  const fPending = down && (fCtrl & 0x10) !== 0;
-  const fOpts = fOptsOf(phy, l);
-  const frmPayload = copyRange(phy, l.payloadAt, l.micAt);
-  const mic = phy.slice(l.micAt);
-  // two literals instead of a conditional spread (no temporary object): the same keys in the same order
-  return ok(
-    fPort >= 0
-      ? { mType, devAddr, fCnt16, adr, adrAckReq, ack, fPending, fOpts, fPort, frmPayload, mic }
-      : { mType, devAddr, fCnt16, adr, adrAckReq, ack, fPending, fOpts, frmPayload, mic },
-  );
-}
-
-export function verifyDataMic(phy: Uint8Array, nwkSKey: Uint8Array, fCnt32: number): boolean {
-  return isKey(nwkSKey) && signedDataFrame(phy) && micMatches(phy, C.keys.get(nwkSKey), fCnt32);
-}
-
-/** verifyDataMic with NwkSKey's context (the network's sessions keep theirs: no key lookup). */
-export const verifyDataMicWith = (phy: Uint8Array, nwk: KeyContext, fCnt32: number): boolean => signedDataFrame(phy) && micMatches(phy, nwk, fCnt32);
-
-/** A data frame of a length a MIC can cover. */
-const signedDataFrame = (phy: Uint8Array): boolean => phy.length >= 12 && phy.length <= 259 && phy[0]! >> 5 >= 2 && phy[0]! >> 5 <= 5;
-
-/** The frame's MIC equals the one computed with `nwk` (a signedDataFrame). */
-function micMatches(phy: Uint8Array, nwk: KeyContext, fCnt32: number): boolean {
-  const micAt = phy.length - 4;
-  // the low 16 bits come from the frame itself, the upper 16 from the caller (as lora-packet's FCntMSBytes)
-  const fCnt = ((fCnt32 >>> 16) * 0x10000 + (phy[6]! | (phy[7]! << 8))) >>> 0;
-  const wire = ((phy[micAt]! << 24) | (phy[micAt + 1]! << 16) | (phy[micAt + 2]! << 8) | phy[micAt + 3]!) >>> 0;
-  return dataMic32Of(nwk, dirOf(phy[0]! >> 5), readLe(phy, 1, 4), fCnt, phy, micAt) === wire;
-}
-
-/** Verifies the MIC with the given 32-bit FCnt and decrypts FRMPayload. */
-export function openDataFrame(phy: Uint8Array, keys: SessionKeys, fCnt32: number): Result<DataFrame> {
-  const h = parseDataHeader(phy);
-  if (!h.ok) return h;
-  if ((fCnt32 & 0xffff) !== h.value.fCnt16) return fail('32-bit FCnt does not match the frame');
-  if (!verifyDataMic(phy, keys.nwkSKey, fCnt32)) return fail('MIC mismatch');
-  return decryptDataFrame(h.value, keys, fCnt32);
-}
-
-/**
- * The second half of openDataFrame, for a caller that parsed the header `v` from the frame
- * and already verified its MIC with this 32-bit FCnt (the network's device lookup does):
- * decrypts FRMPayload without checking the MIC again.
- */
-export function decryptDataFrame(v: DataHeader, keys: SessionKeys, fCnt32: number): Result<DataFrame> {
-  if ((fCnt32 & 0xffff) !== v.fCnt16) return fail('32-bit FCnt does not match the frame');
-  const src = v.frmPayload;
-  const payload = decryptPayload(v.mType, v.devAddr, v.fPort === 0, keys, fCnt32, src, 0, src.length);
-  if (typeof payload === 'string') return fail(payload);
-  const { mType, devAddr, adr, adrAckReq, ack, fPending, fOpts, fPort } = v;
-  const fCnt = fCnt32 >>> 0;
-  // two literals instead of a conditional spread: the same keys in the same order
-  return ok(
-    fPort !== undefined
-      ? { mType, devAddr, fCnt, adr, adrAckReq, ack, fPending, fOpts, fPort, payload }
-      : { mType, devAddr, fCnt, adr, adrAckReq, ack, fPending, fOpts, payload },
-  );
-}
-
-/**
- * The network's decryptDataFrame for a frame it scanned (scanDataHeader) and whose MIC it
- * verified with this 32-bit FCnt: the plaintext FRMPayload (a new array) or the error.
- */
-export function decryptScanned(phy: Uint8Array, l: DataLayout, keys: SessionKeys, fCnt32: number): Uint8Array | string {
-  if ((fCnt32 & 0xffff) !== l.fCnt16) return '32-bit FCnt does not match the frame';
-  return decryptPayload(l.mType, l.devAddr, l.fPort === 0, keys, fCnt32, phy, l.payloadAt, l.micAt - l.payloadAt);
-}
-
-/** FRMPayload decryption (AppSKey, NwkSKey on port 0) of src[off, off+len) into a new array, or the error. */
-function decryptPayload(mType: number, devAddr: number, port0: boolean, keys: SessionKeys, fCnt32: number, src: Uint8Array, off: number, len: number): Uint8Array | string {
-  if (len === 0) return emptyBytes();
-  const key = port0 ? keys.nwkSKey : keys.appSKey;
-  const keyErr = checkKey(key, port0 ? 'NwkSKey' : 'AppSKey');
-  if (keyErr) return `cannot decrypt: ${keyErr}`;
-  return C.cryptFrmPayloadFrom(key, dirOf(mType), devAddr, fCnt32 >>> 0, src, off, len);
-}
-
-/**
- * decryptScanned with the session's key contexts (NwkSKey, AppSKey): the network's path,
- * no key lookup. The plaintext FRMPayload (a new array) or the error.
- */
-export function decryptScannedWith(phy: Uint8Array, l: DataLayout, nwk: KeyContext, app: KeyContext, fCnt32: number): Uint8Array | string {
-  if ((fCnt32 & 0xffff) !== l.fCnt16) return '32-bit FCnt does not match the frame';
-  const len = l.micAt - l.payloadAt;
-  if (len === 0) return emptyBytes();
-  const out = new Uint8Array(len);
-  cryptInto(l.fPort === 0 ? nwk : app, dirOf(l.mType), l.devAddr, fCnt32 >>> 0, phy, l.payloadAt, len, out, 0);
-  return out;
-}
-
-/**
- * Reconstructs a 32-bit frame counter from its low 16 bits: the smallest value
- * >= `next` with those low bits (TS001 §4.3.1.5). Returns `last` itself when the
- * low bits equal it (a retransmission), and null when the jump is >= `maxGap`.
- */
-export function reconstructFCnt(fCnt16: number, last: number | undefined, maxGap = 16384): number | null {
-  if (last !== undefined && (last & 0xffff) === fCnt16) return last;
-  const next = last === undefined ? 0 : last + 1;
-  let v = (next - (next & 0xffff) + fCnt16) >>> 0;
-  if (v < next) v += 0x10000;
-  if (v > 0xffffffff) return null;
-  return v - next < maxGap ? v : null;
-}
+// LoRaWAN 1.0.x frames, one import for all: join frames (join-frames.ts), data frames
+// (data-frames.ts), their shared types (frame-common.ts) and the hex helpers (bytes.ts).
+// The crypto runs on the fast path (crypto.ts: table-driven AES, cached key schedules
+// and CMAC subkeys); lora-packet remains the reference, and test/simulator/crypto*.test.ts
+// proves the bytes identical to its output. Uint8Array at every boundary. EUIs, DevAddr
+// and keys are given in the usual display order (big-endian, as printed by consoles);
+// on the wire they are little-endian. Parsers never throw.
+export { bytesToHex, emptyBytes, euiHexLe, hexEqualsLe, hexToBytes } from './bytes.ts';
+export { MType, type Result } from './frame-common.ts';
+export {
+  buildJoinAccept,
+  buildJoinAcceptWith,
+  buildJoinRequest,
+  decryptJoinAccept,
+  decryptJoinAcceptWith,
+  deriveSessionKeys,
+  deriveSessionKeysWith,
+  isJoinRequest,
+  joinRequestDevNonce,
+  parseJoinRequest,
+  verifyJoinRequest,
+  verifyJoinRequestWith,
+  type JoinAccept,
+  type JoinRequest,
+  type ParsedJoinRequest,
+  type SessionKeys,
+} from './join-frames.ts';
+export {
+  buildDataFrame,
+  buildDataFrameWith,
+  decryptDataFrame,
+  decryptScanned,
+  decryptScannedWith,
+  fOptsOf,
+  isUplink,
+  openDataFrame,
+  openDataFrameWith,
+  parseDataHeader,
+  reconstructFCnt,
+  scanDataHeader,
+  scanDataHeaderInto,
+  verifyDataMic,
+  verifyDataMicWith,
+  type DataFrame,
+  type DataHeader,
+  type DataLayout,
+} from './data-frames.ts';

@@ -1,15 +1,16 @@
 // Per-key contexts of the simulator's crypto path (crypto.ts) and the bounded cache
 // that finds a key's context by its bytes. Everything a key needs - AES round keys,
 // CMAC subkeys and the two memos (last data MIC, last FRMPayload keystream) - lives in
-// ONE Int32Array per key. Why: at thousands of nodes a key's state is cold in the CPU
-// caches when its node wakes, and each distinct heap object is a likely cache + TLB
-// miss; the former layout (context, cipher closure and its scope, round keys, subkeys,
-// scratch, two memo objects and their byte arrays) touched about a dozen per key.
+// ONE Int32Array per key, and the context IS that array (a subclass). Why: at thousands
+// of nodes a key's state is cold in the CPU caches when its node wakes, and each
+// distinct heap object is a likely cache + TLB miss; the former layout (context, cipher
+// closure and its scope, round keys, subkeys, scratch, two memo objects and their byte
+// arrays) touched about a dozen per key, and a wrapper object around the array one more.
 // No key is ever printed.
 import { aesEncryptRk, be32, expandKeyInto, nodeAes128, type AesBackend, type BlockCipher } from './aes.ts';
 
-// ---------- layout of KeyContext.w (int32 words; bytes packed big-endian, 4 per word) ----------
-// w[0..43]: the AES round keys; w[0..3] are the key itself (the cache checks a key array against them).
+// ---------- layout of a KeyContext's words (int32; bytes packed big-endian, 4 per word) ----------
+// [0..43]: the AES round keys; w[0..3] are the key itself (the cache checks a key array against them).
 /** CMAC subkey K1 (RFC 4493 §2.3), 4 words. */
 export const K1 = 44;
 /** CMAC subkey K2, 4 words. */
@@ -35,39 +36,43 @@ const WORDS = KS_WORDS + MEMO_BYTES / 4;
 /** Four words of scratch: every block encryption (encryptWords) leaves its result here. Never held across calls. */
 export const T = new Int32Array(4);
 
-/** A key's expanded cipher, CMAC subkeys and memos. */
-export class KeyContext {
-  /** Round keys, subkeys and memos (the layout above). */
-  readonly w: Int32Array;
-  /** Backend 'node': a node:crypto ECB cipher; null: the table-driven AES on w's round keys. */
+/**
+ * A key's expanded cipher, CMAC subkeys and memos: its words in the layout above. Arrays
+ * derived from it (slice, subarray, map...) are plain Int32Arrays.
+ */
+export class KeyContext extends Int32Array {
+  /** Backend 'node': a node:crypto ECB cipher; null: the table-driven AES on the round keys. */
   readonly node: BlockCipher | null;
 
+  static get [Symbol.species](): Int32ArrayConstructor {
+    return Int32Array;
+  }
+
   constructor(key: Uint8Array, backend: AesBackend) {
-    const w = new Int32Array(WORDS);
-    expandKeyInto(key, w); // the 'node' backend uses only w[0..3] (the key check)
-    w[MIC_LEN] = -1;
-    this.w = w;
+    super(WORDS);
+    expandKeyInto(key, this); // the 'node' backend uses only words 0..3 (the key check)
+    this[MIC_LEN] = -1;
     this.node = backend === 'node' ? nodeAes128(key) : null;
     encryptWords(this, 0, 0, 0, 0);
-    dbl(T, 0, w, K1);
-    dbl(w, K1, w, K2);
+    dbl(T, 0, this, K1);
+    dbl(this, K1, this, K2);
   }
 
   /** K1 as 4 words (a copy). */
   get k1(): Int32Array {
-    return this.w.slice(K1, K1 + 4);
+    return this.slice(K1, K1 + 4);
   }
 
   /** K2 as 4 words (a copy). */
   get k2(): Int32Array {
-    return this.w.slice(K2, K2 + 4);
+    return this.slice(K2, K2 + 4);
   }
 }
 
 /** AES-128 of the block (a, b, c, d) (big-endian words) with the context's key, into T. */
 export function encryptWords(ctx: KeyContext, a: number, b: number, c: number, d: number): void {
   const node = ctx.node;
-  if (node === null) aesEncryptRk(ctx.w, a, b, c, d, T);
+  if (node === null) aesEncryptRk(ctx, a, b, c, d, T);
   else node.encrypt4(a, b, c, d, T);
 }
 
@@ -97,6 +102,12 @@ const sameKey = (w: Int32Array, key: Uint8Array): boolean =>
 export interface KeyCache {
   /** The context for a 16-byte key (expanded on first use, then reused). Throws RangeError on a bad length. */
   get(key: Uint8Array): KeyContext;
+  /**
+   * `get` without remembering the key array (no WeakMap entry that would live as long as
+   * the array): for arrays kept long but used rarely, as the join server's AppKeys (one
+   * use per join, while the registration lives on).
+   */
+  find(key: Uint8Array): KeyContext;
   /** Keys held in the bounded LRU now. */
   readonly size: number;
 }
@@ -120,23 +131,32 @@ export function createKeyCache(opts: CryptoOptions = {}): KeyCache {
   const max = Math.max(1, opts.maxKeys ?? 4096);
   const lru = new Map<string, KeyContext>();
   const byArray = new WeakMap<Uint8Array, KeyContext>();
+  /** The context of a 16-byte key by its bytes (the LRU; a new one on a miss). */
+  const byBytes = (key: Uint8Array): KeyContext => {
+    if (!(key instanceof Uint8Array) || key.length !== 16) throw new RangeError('AES-128 key must be 16 bytes');
+    const id = keyId(key);
+    let ctx = lru.get(id);
+    if (ctx !== undefined) {
+      lru.delete(id);
+      lru.set(id, ctx);
+    } else {
+      ctx = new KeyContext(key, backend);
+      lru.set(id, ctx);
+      if (lru.size > max) lru.delete(lru.keys().next().value as string);
+    }
+    return ctx;
+  };
   return {
     get(key) {
       const hit = byArray.get(key);
-      if (hit !== undefined && sameKey(hit.w, key)) return hit;
-      if (!(key instanceof Uint8Array) || key.length !== 16) throw new RangeError('AES-128 key must be 16 bytes');
-      const id = keyId(key);
-      let ctx = lru.get(id);
-      if (ctx !== undefined) {
-        lru.delete(id);
-        lru.set(id, ctx);
-      } else {
-        ctx = new KeyContext(key, backend);
-        lru.set(id, ctx);
-        if (lru.size > max) lru.delete(lru.keys().next().value as string);
-      }
+      if (hit !== undefined && sameKey(hit, key)) return hit;
+      const ctx = byBytes(key);
       byArray.set(key, ctx);
       return ctx;
+    },
+    find(key) {
+      const hit = byArray.get(key);
+      return hit !== undefined && sameKey(hit, key) ? hit : byBytes(key);
     },
     get size() {
       return lru.size;

@@ -29,6 +29,11 @@ export function adrDecide(a: AdrInput): AdrDecision | null {
   if (a.snrHistory.length < a.historyLength) return null;
   let snrMax = -Infinity;
   for (const s of a.snrHistory) if (s > snrMax) snrMax = s;
+  return adrDecideMax(snrMax, a);
+}
+
+/** adrDecide for a full history whose best SNR is `snrMax` (a.snrHistory is not read). */
+export function adrDecideMax(snrMax: number, a: AdrInput): AdrDecision | null {
   const margin = snrMax - a.requiredSnrDb - a.installationMarginDb;
   let steps = Math.floor(margin / 3);
   let dr = a.dr;

@@ -21,7 +21,8 @@ import {
   parseMacCommands,
   type MacCommand,
 } from '../lorawan/mac.ts';
-import { adrDecide, type AdrInput } from './adr.ts';
+import { adrDecideMax, type AdrInput } from './adr.ts';
+import { clearSnr } from './snr.ts';
 import { requiredSnrDb } from './region.ts';
 import { bestGateway, clearMacQueue, nwkContext, rxWindow, type Ctx, type DeviceState } from './state.ts';
 import type { Downlink, GatewayRx, ReceiveResult, RxMeta } from './types.ts';
@@ -119,14 +120,7 @@ export function handleData(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResu
   dev.lastFCntUp = fCnt;
   ctx.stats.uplinks++;
   if (best) {
-    // the last historyLength SNRs, oldest first: once full, slide them down in place
-    // (push + shift would left-trim the array's store, which then regrows every few uplinks)
-    const h = dev.snrHistory;
-    if (h.length < ctx.adr.historyLength) h.push(best.snr);
-    else if (h.length > 0) {
-      for (let i = 1; i < h.length; i++) h[i - 1] = h[i]!;
-      h[h.length - 1] = best.snr;
-    }
+    ctx.snr.push(dev, best.snr); // the last historyLength SNRs
   }
 
   // MAC commands ride in FOpts, or alone in the payload on port 0 (most frames carry none: no parse)
@@ -201,10 +195,9 @@ function adrStep(ctx: Ctx, dev: DeviceState, dr: number): MacCommand | null {
     dev.adrPending = false;
     return null;
   }
-  if (dev.snrHistory.length < ctx.adr.historyLength) return null; // adrDecide waits for a full history
-  // one reused input object (adrDecide keeps no reference to it)
+  if (dev.snrCount < ctx.adr.historyLength) return null; // adrDecide waits for a full history
+  // one reused input object (adrDecideMax keeps no reference to it; the history is in ctx.snr)
   const a = ADR_INPUT;
-  a.snrHistory = dev.snrHistory;
   a.dr = dr;
   a.txPowerIdx = dev.txPowerIdx;
   a.requiredSnrDb = requiredSnrDb(ctx.region.spreadingFactor(dr));
@@ -212,14 +205,13 @@ function adrStep(ctx: Ctx, dev: DeviceState, dr: number): MacCommand | null {
   a.maxTxPowerIdx = dev.maxPowerIdx !== undefined ? Math.min(dev.maxPowerIdx, ctx.region.maxTxPowerIdx) : ctx.region.maxTxPowerIdx;
   a.installationMarginDb = ctx.adr.installationMarginDb;
   a.historyLength = ctx.adr.historyLength;
-  const d = adrDecide(a);
-  a.snrHistory = NO_SNR; // hold no device's history
+  const d = adrDecideMax(ctx.snr.max(dev), a);
   if (!d) return null;
   dev.adrPending = true;
   dev.pendingAdrPower = d.txPowerIdx;
   // judge the device afresh on a full history at its new settings: at most one LinkADRReq per
   // `historyLength` uplinks, which keeps ADR within TTN's 10 downlinks a day
-  dev.snrHistory = [];
+  clearSnr(dev);
   ctx.stats.adrRequests++;
   return linkAdrReq({ dr: d.dr, txPowerIdx: d.txPowerIdx, ...ctx.region.adrChMask, nbTrans: 1 });
 }

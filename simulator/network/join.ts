@@ -2,9 +2,24 @@
 // it has accepted before, assigns a DevAddr (NwkID prefix + random bits) and a
 // random JoinNonce from the seeded RNG, derives the session keys and answers with
 // an encrypted join accept for RX1 (JoinAcceptDelay1 = 5 s) or RX2 (6 s).
-import { buildJoinAccept, bytesToHex, deriveSessionKeys, parseJoinRequest, verifyJoinRequest } from '../lorawan/frames.ts';
-import { bestGateway, bindAddr, clearMacQueue, rxWindow, startSession, type Ctx } from './state.ts';
-import type { ReceiveResult, RxMeta } from './types.ts';
+// The request is read in place (no parsed copy of its fields) and AppKey's context is
+// looked up once for the MIC check, the session keys and the accept (by the key's bytes:
+// the device's modem made it moments before, for its own join request).
+import { loraCrypto } from '../lorawan/crypto.ts';
+import {
+  buildJoinAcceptWith,
+  deriveSessionKeysWith,
+  euiHexLe,
+  hexEqualsLe,
+  isJoinRequest,
+  joinRequestDevNonce,
+  parseJoinRequest,
+  verifyJoinRequestWith,
+  type JoinAccept,
+} from '../lorawan/frames.ts';
+import { bestGateway, bindAddr, clearMacQueue, devNonceUsed, startSession, useDevNonce, type Ctx } from './state.ts';
+import { clearSnr } from './snr.ts';
+import type { Downlink, ReceiveResult, RxMeta } from './types.ts';
 
 const JOIN_ACCEPT_DELAY1_MS = 5000;
 
@@ -16,75 +31,77 @@ function devAddrFor(netId: number, random: number): number {
   return (((netId & 0x7f) << 25) | (random & 0x01ffffff)) >>> 0;
 }
 
+/** The accept being built: one reused description (buildJoinAcceptWith only reads it). */
+const ACCEPT: JoinAccept = { joinNonce: 0, netId: 0, devAddr: 0, rx1DrOffset: 0, rx2Dr: 0, rxDelaySec: 0 };
+
 export function handleJoin(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResult {
-  const req = parseJoinRequest(phy);
-  if (!req.ok) {
+  if (!isJoinRequest(phy)) {
     ctx.stats.malformed++;
-    return { accepted: false, kind: 'join', reason: 'malformed', detail: req.error };
+    const req = parseJoinRequest(phy); // (fails: says why)
+    return { accepted: false, kind: 'join', reason: 'malformed', detail: req.ok ? 'not a join request' : req.error };
   }
-  const devEui = bytesToHex(req.value.devEui);
+  const devEui = euiHexLe(phy, 9);
   const dev = ctx.byEui.get(devEui);
   if (!dev || !dev.appKey) {
     ctx.stats.unknownDevices++;
     ctx.stats.joinRejects++;
     return { accepted: false, kind: 'join', devEui, reason: 'unknown-device', detail: `no OTAA device ${devEui}` };
   }
-  if (dev.joinEui !== undefined && dev.joinEui !== bytesToHex(req.value.joinEui)) { // joinEui: normalized at registration
+  if (dev.joinEui !== undefined && !hexEqualsLe(dev.joinEui, phy, 1, 8)) { // joinEui: normalized at registration
     ctx.stats.joinRejects++;
     return { accepted: false, kind: 'join', devEui, reason: 'join-eui-mismatch', detail: 'JoinEUI does not match the registration' };
   }
-  if (!verifyJoinRequest(phy, dev.appKey)) {
+  const appKey = loraCrypto.keys.find(dev.appKey); // (find: no cache entry kept for the registration's array)
+  if (!verifyJoinRequestWith(phy, appKey)) {
     ctx.stats.micFailures++;
     ctx.stats.joinRejects++;
     return { accepted: false, kind: 'join', devEui, reason: 'mic', detail: 'join request MIC mismatch' };
   }
-  const devNonce = req.value.devNonce;
-  if (dev.devNonces.has(devNonce)) {
+  const devNonce = joinRequestDevNonce(phy);
+  if (devNonceUsed(dev, devNonce)) {
     ctx.stats.devNonceReplays++;
     ctx.stats.joinRejects++;
     return { accepted: false, kind: 'join', devEui, reason: 'devnonce-replay', detail: `DevNonce ${devNonce} already used` };
   }
-  dev.devNonces.add(devNonce);
+  useDevNonce(dev, devNonce);
 
-  let devAddr = devAddrFor(ctx.opts.netId, ctx.opts.rng());
-  for (let i = 0; i < 8 && ctx.byAddr.has(devAddr); i++) devAddr = devAddrFor(ctx.opts.netId, ctx.opts.rng());
+  const netId = ctx.opts.netId;
+  let devAddr = devAddrFor(netId, ctx.opts.rng());
+  for (let i = 0; i < 8 && ctx.byAddr.has(devAddr); i++) devAddr = devAddrFor(netId, ctx.opts.rng());
   const joinNonce = ctx.opts.rng() & 0xffffff;
-  const keys = deriveSessionKeys(dev.appKey, joinNonce, ctx.opts.netId, devNonce);
+  const keys = deriveSessionKeysWith(appKey, joinNonce, netId, devNonce);
   bindAddr(ctx, dev, devAddr);
   // Simplification: the new session replaces the old one at once (1.0.x keeps the old
   // one until the first uplink of the new session).
   startSession(dev, devAddr, keys);
-  dev.snrHistory = [];
+  clearSnr(dev);
   dev.txPowerIdx = 0;
   dev.adrPending = false;
   clearMacQueue(dev);
 
-  const accept = buildJoinAccept(
-    {
-      joinNonce,
-      netId: ctx.opts.netId,
-      devAddr,
-      rx1DrOffset: ctx.opts.rx1DrOffset,
-      rx2Dr: ctx.region.rx2.dr,
-      rxDelaySec: ctx.opts.rxDelaySec,
-    },
-    dev.appKey,
-  );
+  const a = ACCEPT;
+  a.joinNonce = joinNonce;
+  a.netId = netId;
+  a.devAddr = devAddr;
+  a.rx1DrOffset = ctx.opts.rx1DrOffset;
+  a.rx2Dr = ctx.region.rx2.dr;
+  a.rxDelaySec = ctx.opts.rxDelaySec;
+  const accept = buildJoinAcceptWith(a, appKey);
   ctx.stats.joins++;
   ctx.stats.downlinks++;
   const best = bestGateway(meta.gateways);
-  return {
-    accepted: true,
-    kind: 'join',
-    devEui,
-    devAddr,
-    gateways: meta.gateways.slice(),
-    ...(best ? { bestGateway: best } : {}),
-    downlink: {
-      phy: accept,
-      ...rxWindow(ctx, meta, JOIN_ACCEPT_DELAY1_MS, ctx.opts.rxWindow, 0),
-      ...(best ? { gatewayId: best.id } : {}),
-      kind: 'join-accept',
-    },
-  };
+  const gateways = meta.gateways.slice();
+  // state.ts rxWindow's values (JoinAcceptDelay1 or 2, RX1 offset 0), written straight into the literals
+  const rx1 = ctx.opts.rxWindow === 1;
+  const atMs = rx1 ? meta.timeMs + JOIN_ACCEPT_DELAY1_MS : meta.timeMs + JOIN_ACCEPT_DELAY1_MS + 1000;
+  const freqHz = rx1 ? ctx.region.rx1FreqHz(meta.freqHz) : ctx.region.rx2.freqHz;
+  const dr = rx1 ? ctx.region.rx1Dr(meta.dr, 0) : ctx.region.rx2.dr;
+  const window = rx1 ? 1 : 2;
+  // two literals each instead of conditional spreads: the same keys in the same order
+  if (best) {
+    const downlink: Downlink = { phy: accept, atMs, freqHz, dr, window, gatewayId: best.id, kind: 'join-accept' };
+    return { accepted: true, kind: 'join', devEui, devAddr, gateways, bestGateway: best, downlink };
+  }
+  const downlink: Downlink = { phy: accept, atMs, freqHz, dr, window, kind: 'join-accept' };
+  return { accepted: true, kind: 'join', devEui, devAddr, gateways, downlink };
 }

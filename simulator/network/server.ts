@@ -8,6 +8,7 @@ import type { MacCommand } from '../lorawan/mac.ts';
 import { handleData } from './data.ts';
 import { handleJoin } from './join.ts';
 import { EU868_NETWORK } from './region.ts';
+import { SnrHistories } from './snr.ts';
 import { bestGateway, bindAddr, macQueueOf, newDevice, normEui, queueOf, startSession, unbindAddr, type Ctx, type DeviceState } from './state.ts';
 import type {
   DeviceRegistration,
@@ -81,6 +82,7 @@ export function createNetworkServer(options: NetworkServerOptions): NetworkServe
       installationMarginDb: options.adr?.installationMarginDb ?? 10,
       historyLength: options.adr?.historyLength ?? 20,
     },
+    snr: new SnrHistories(options.adr?.historyLength ?? 20),
     region: options.region ?? EU868_NETWORK,
     byEui: new Map(),
     byAddr: new Map(),
@@ -117,7 +119,7 @@ export function createNetworkServer(options: NetworkServerOptions): NetworkServe
   const register = (d: DeviceRegistration): void => {
     const devEui = normEui(d.devEui);
     if (devEui.length !== 16) throw new Error(`DevEUI must be 16 hex digits: ${d.devEui}`);
-    const dev = newDevice(devEui, d);
+    const dev = newDevice(ctx, devEui, d);
     if (d.mode === 'abp') {
       const devAddr = typeof d.devAddr === 'number' ? d.devAddr >>> 0 : parseInt(normEui(d.devAddr), 16) >>> 0;
       if (!Number.isFinite(devAddr)) throw new Error(`device ${devEui}: bad DevAddr`);
@@ -219,7 +221,7 @@ export function createNetworkServer(options: NetworkServerOptions): NetworkServe
         fCntDown: dev.joined ? dev.fCntDown : 0,
         queued: dev.queue.length,
         txPowerIdx: dev.txPowerIdx,
-        snrHistory: dev.snrHistory.slice(),
+        snrHistory: ctx.snr.list(dev),
         ...(dev.lastDevStatus ? { lastDevStatus: { ...dev.lastDevStatus } } : {}),
         ...(dev.maxDutyCycle !== undefined ? { maxDutyCycle: dev.maxDutyCycle } : {}),
       };

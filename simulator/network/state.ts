@@ -3,6 +3,7 @@ import { loraCrypto, type KeyContext } from '../lorawan/crypto.ts';
 import type { SessionKeys } from '../lorawan/frames.ts';
 import type { MacCommand } from '../lorawan/mac.ts';
 import type { NetworkRegion } from './region.ts';
+import type { SnrHistories } from './snr.ts';
 import type { DeviceRegistration, GatewayRx, NetworkServerOptions, NetworkStats, QueuedDownlink, RxMeta, Downlink } from './types.ts';
 
 /**
@@ -23,7 +24,10 @@ export interface DeviceState {
   app: KeyContext | null;
   devAddr: number;
   devEui: string;
-  snrHistory: number[];
+  /** The SNR history for ADR: a ring at ctx.snr.buf[snrAt, snrAt + ring) holding snrCount values, the next one at snrNext (snr.ts). */
+  snrAt: number;
+  snrCount: number;
+  snrNext: number;
   adrPending: boolean;
   txPowerIdx: number;
   /** Highest TX power index the device has accepted or not refused (refusals lower it). */
@@ -42,8 +46,13 @@ export interface DeviceState {
   reg: DeviceRegistration;
   appKey: Uint8Array | undefined;
   joinEui: string | undefined;
-  /** DevNonces already used in accepted joins (TS001: a join server never accepts one twice). */
-  devNonces: Set<number>;
+  /**
+   * DevNonces already used in accepted joins (TS001: a join server never accepts one twice):
+   * the first in a number (-1: none yet), the others in a Set made at the second join
+   * (most devices join once: no Set for them).
+   */
+  firstDevNonce: number;
+  devNonces: Set<number> | null;
   pendingAdrPower: number | undefined;
   lastDevStatus: { battery: number; marginDb: number } | undefined;
   maxDutyCycle: number | undefined;
@@ -75,7 +84,7 @@ export function clearMacQueue(dev: DeviceState): void {
 }
 
 /** A new device, not joined; every field present from the start (one hidden class, no later transitions). */
-export function newDevice(devEui: string, reg: DeviceRegistration): DeviceState {
+export function newDevice(ctx: Ctx, devEui: string, reg: DeviceRegistration): DeviceState {
   return {
     nextSameAddr: null,
     lastFCntUp: undefined,
@@ -83,7 +92,9 @@ export function newDevice(devEui: string, reg: DeviceRegistration): DeviceState 
     app: null,
     devAddr: 0,
     devEui,
-    snrHistory: [],
+    snrAt: ctx.snr.alloc(),
+    snrCount: 0,
+    snrNext: 0,
     adrPending: false,
     txPowerIdx: 0,
     maxPowerIdx: undefined,
@@ -96,7 +107,8 @@ export function newDevice(devEui: string, reg: DeviceRegistration): DeviceState 
     reg,
     appKey: undefined,
     joinEui: undefined,
-    devNonces: new Set(),
+    firstDevNonce: -1,
+    devNonces: null,
     pendingAdrPower: undefined,
     lastDevStatus: undefined,
     maxDutyCycle: undefined,
@@ -118,15 +130,18 @@ export function startSession(dev: DeviceState, devAddr: number, keys: SessionKey
 
 /**
  * The session's NwkSKey context (and AppSKey's), made on the first use after a join.
- * Not earlier: the device's modem builds its first frame moments before, so the cache
- * then hands both sides the same context, and its memos serve both (see crypto.ts).
+ * Not earlier: the device's modem fetches its contexts for its first frame moments
+ * before, so the cache then hands both sides the same context, and its memos serve both
+ * (see crypto.ts); at the join, the modem's contexts may be an hour away, and the cache
+ * (bounded) may have dropped ours by then.
  */
 export function nwkContext(dev: DeviceState): KeyContext {
   let nwk = dev.nwk;
   if (nwk === null) {
-    nwk = dev.nwk = loraCrypto.keys.get(dev.nwkSKey!);
-    dev.app = loraCrypto.keys.get(dev.appSKey!);
-    // the arrays are needed no more: let them go (and with them their entries in the cache's WeakMap)
+    // find, not get: these arrays are dropped below, so no cache entry is kept for them
+    nwk = dev.nwk = loraCrypto.keys.find(dev.nwkSKey!);
+    dev.app = loraCrypto.keys.find(dev.appSKey!);
+    // the arrays are needed no more: let them go
     dev.nwkSKey = null;
     dev.appSKey = null;
   }
@@ -137,6 +152,8 @@ export interface Ctx {
   opts: Required<Omit<NetworkServerOptions, 'devices' | 'decode' | 'onUplink' | 'adr'>> &
     Pick<NetworkServerOptions, 'decode' | 'onUplink'>;
   adr: { enabled: boolean; installationMarginDb: number; historyLength: number };
+  /** Every device's SNR history. */
+  snr: SnrHistories;
   region: NetworkRegion;
   byEui: Map<string, DeviceState>;
   /** The first device bound to each DevAddr; the rest follow through `nextSameAddr`. */
@@ -144,7 +161,29 @@ export interface Ctx {
   stats: NetworkStats;
 }
 
-export const normEui = (s: string): string => s.replace(/[^0-9a-fA-F]/g, '').toUpperCase();
+/** Whether the join server accepted this DevNonce from the device before. */
+export const devNonceUsed = (dev: DeviceState, n: number): boolean => dev.firstDevNonce === n || (dev.devNonces !== null && dev.devNonces.has(n));
+
+/** Records a DevNonce the join server accepted. */
+export function useDevNonce(dev: DeviceState, n: number): void {
+  if (dev.firstDevNonce < 0) dev.firstDevNonce = n;
+  else (dev.devNonces ??= new Set()).add(n);
+}
+
+/** An EUI, DevAddr or key as upper-case hex digits only (separators dropped). */
+export function normEui(s: string): string {
+  // the usual input is already that (a fleet's EUIs and keys): return it as it is, without a regex and two copies
+  if (typeof s === 'string') {
+    let i = 0;
+    while (i < s.length) {
+      const c = s.charCodeAt(i);
+      if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70))) break;
+      i++;
+    }
+    if (i === s.length) return s;
+  }
+  return s.replace(/[^0-9a-fA-F]/g, '').toUpperCase();
+}
 
 export function bestGateway(gws: readonly GatewayRx[]): GatewayRx | undefined {
   let best: GatewayRx | undefined;
