@@ -89,7 +89,23 @@ class EventHeap {
       h[3 * i + 2] = h[3 * c + 2]!;
       i = c;
     }
-    this.siftUp(i, h[3 * n]!, h[3 * n + 1]!, h[3 * n + 2]!);
+    // siftUp(i, last entry), written out: passing the time (a fractional double) to a call that is
+    // not inlined boxes it into a new heap number, one per event
+    const t = h[3 * n]!;
+    const id = h[3 * n + 1]!;
+    const slot = h[3 * n + 2]!;
+    while (i > 0) {
+      const p = (i - 1) >> 2;
+      const pt = h[3 * p]!;
+      if (pt < t || (pt === t && h[3 * p + 1]! < id)) break;
+      h[3 * i] = pt;
+      h[3 * i + 1] = h[3 * p + 1]!;
+      h[3 * i + 2] = h[3 * p + 2]!;
+      i = p;
+    }
+    h[3 * i] = t;
+    h[3 * i + 1] = id;
+    h[3 * i + 2] = slot;
   }
 
   /** Keeps the entries whose id passes `keep` (rebuilt in place); `drop` gets the others' slots. */

@@ -25,7 +25,7 @@ import {
 import { checkGateways, createLinkTable, finite, noiseFloor, type Gw } from './links.ts';
 import { resolvePathLoss } from './pathloss.ts';
 import { resolveRejection } from './rejection.ts';
-import type { BriefSettlement, ChannelOptions, GatewayLoss, GatewayReception, LinkEstimate, LossReason, RadioChannel, SettleEach, SettledTransmission, Transmission } from './types.ts';
+import type { BriefSettlement, ChannelOptions, GatewayLoss, GatewayReception, LinkEstimate, LossReason, RadioChannel, SettleEach, SettledTransmission, SharedReceptions, Transmission } from './types.ts';
 
 const REASONS: Record<number, LossReason> = {
   [BELOW_SENSITIVITY]: 'below-sensitivity',
@@ -114,7 +114,7 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
     const symMs = Math.pow(2, tx.sf) / tx.bwKhz;
     const start = tx.startMs;
     // the link values are shared read-only; the status too until it changes (setStatus)
-    return { tx, start, end: start + tx.airtimeMs, critStart: start + Math.max(0, preamble - 5) * symMs, sf: tx.sf, rssi: v.rssi, mw: v.mw, snr: v.snr, link: v, status: v.status, allocated: false, settled: false, bucket: null };
+    return { tx, start, end: start + tx.airtimeMs, critStart: start + Math.max(0, preamble - 5) * symMs, sf: tx.sf, vals: v.vals, link: v, status: v.status, allocated: false, settled: false, bucket: null };
   }
 
   /** Gives `r` a free demodulation path at every gateway that detects it (in (start, id) order). */
@@ -140,7 +140,7 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
     const received: GatewayReception[] = [];
     const own = r.link.receptions;
     for (let g = 0; g < nGw; g++) {
-      if (r.status[g] === OK) received.push(own[g] ?? (own[g] = Object.freeze({ gatewayId: (gws[g] as Gw).cfg.id, rssi: r.rssi[g] as number, snr: r.snr[g] as number })));
+      if (r.status[g] === OK) received.push(own[g] ?? (own[g] = Object.freeze({ gatewayId: (gws[g] as Gw).cfg.id, rssi: r.vals[3 * g] as number, snr: r.vals[3 * g + 2] as number })));
     }
     return received;
   }
@@ -151,26 +151,32 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
    * and a frame's list is one of the few that its node's link allows.
    */
   function receivedOf(r: Rec): GatewayReception[] {
+    const s = sharedOf(r);
+    return s !== null ? s.list : receptionsOf(r);
+  }
+
+  /** The shared list receivedOf gives `r` (with its SharedReceptions), or null when r's list is its own. */
+  function sharedOf(r: Rec): SharedReceptions | null {
     const v = r.link;
     // Read-only (see SettledTransmission.received), but not frozen: V8 iterates a frozen array with
     // for-of far more slowly (an iterator result object per element), and every reader does that.
-    if (r.status === v.status) return (v.received ?? (v.received = receptionsOf(r))) as GatewayReception[];
+    if (r.status === v.status) return v.received ?? (v.received = { list: receptionsOf(r), memo: undefined });
     // another frame changed the status (setStatus): the list of its receiving gateways (a bit mask),
     // per link, unless the link is the frame's own (fading) or the gateways are too many for a mask
-    if (fading !== 'off' || nGw > 30) return receptionsOf(r);
+    if (fading !== 'off' || nGw > 30) return null;
     let mask = 0;
     for (let g = 0; g < nGw; g++) if (r.status[g] === OK) mask |= 1 << g;
     const lists = v.byMask ?? (v.byMask = new Map());
-    let list = lists.get(mask);
-    if (list === undefined) lists.set(mask, (list = receptionsOf(r)));
-    return list as GatewayReception[];
+    let s = lists.get(mask);
+    if (s === undefined) lists.set(mask, (s = { list: receptionsOf(r), memo: undefined }));
+    return s;
   }
 
   function outcome(r: Rec): SettledTransmission {
     const lost: GatewayLoss[] = [];
     for (let g = 0; g < nGw; g++) {
       const st = r.status[g] as number;
-      if (st !== OK) lost.push({ gatewayId: (gws[g] as Gw).cfg.id, rssi: r.rssi[g] as number, snr: r.snr[g] as number, reason: REASONS[st] as LossReason });
+      if (st !== OK) lost.push({ gatewayId: (gws[g] as Gw).cfg.id, rssi: r.vals[3 * g] as number, snr: r.vals[3 * g + 2] as number, reason: REASONS[st] as LossReason });
     }
     return { tx: r.tx, received: receivedOf(r), lost };
   }
@@ -302,8 +308,9 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
       const done = settleRecs(nowMs);
       for (let i = 0; i < done.length; i++) {
         const r = done[i] as Rec;
-        const received = receivedOf(r);
-        each(r.tx, received, received.length === 0 ? lostReasonOf(r) : undefined);
+        const shared = sharedOf(r);
+        const received = shared !== null ? shared.list : receptionsOf(r);
+        each(r.tx, received, received.length === 0 ? lostReasonOf(r) : undefined, shared);
       }
       release(done); // (not reached when `each` throws: the next settle then makes a new list)
     },

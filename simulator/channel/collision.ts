@@ -21,7 +21,7 @@
 //
 // Different SF: per interfering SF j, the frame survives when its power over the peak
 // summed power of the overlapping SF-j frames (any time overlap) is at least M[sf][j] dB.
-import type { GatewayReception, Transmission } from './types.ts';
+import type { GatewayReception, SharedReceptions, Transmission } from './types.ts';
 import { requiredSirDb, type RejectionMatrix } from './rejection.ts';
 
 /**
@@ -29,10 +29,12 @@ import { requiredSirDb, type RejectionMatrix } from './rejection.ts';
  * and shared, read-only, by all its frames sent with them (without fading; with fading, per frame).
  */
 export interface LinkValues {
-  /** Per gateway: RSSI (dBm), received power (mW), SNR (dB). */
-  rssi: Float64Array;
-  mw: Float64Array;
-  snr: Float64Array;
+  /**
+   * Per gateway g: RSSI (dBm) at [3g], received power (mW) at [3g + 1], SNR (dB) at [3g + 2]. One
+   * array rather than three: every typed array is an object, a buffer and a separate allocation
+   * (off the heap once over 64 bytes), and a fleet makes a set per node at boot.
+   */
+  vals: Float64Array;
   /** Per gateway: the outcome before any other frame counts (OK, BELOW_SENSITIVITY or BELOW_SNR_FLOOR). Never written. */
   status: number[];
   /** Per gateway: the reception record of these values, made on first need (frozen). */
@@ -42,9 +44,9 @@ export interface LinkValues {
    * nothing else disturbed was received by. Made on first need and shared (read-only) by those frames
    * (a fleet run keeps each frame's list for the whole run: one array per frame was the bulk of it).
    */
-  received: readonly GatewayReception[] | null;
+  received: SharedReceptions | null;
   /** The same for frames that other frames changed (setStatus), by the bit mask of their receiving gateways. */
-  byMask: Map<number, readonly GatewayReception[]> | null;
+  byMask: Map<number, SharedReceptions> | null;
 }
 
 /** A transmission on air with its per-gateway link values (internal). */
@@ -55,10 +57,8 @@ export interface Rec {
   /** Start of the critical section: start + max(0, preamble - 5) symbols. */
   critStart: number;
   sf: number;
-  /** link.rssi, link.mw, link.snr (read for every overlapping frame: one hop less). */
-  rssi: Float64Array;
-  mw: Float64Array;
-  snr: Float64Array;
+  /** link.vals (read for every overlapping frame: one hop less). */
+  vals: Float64Array;
   link: LinkValues;
   /**
    * Per gateway: outcome code. The link's shared status until the first change (setStatus copies it
@@ -191,7 +191,7 @@ function peakMw(list: Rec[], sf: number, g: number, from: number): number {
     const t = a.start > from ? a.start : from;
     let sum = 0;
     for (const b of list) {
-      if ((sf < 0 || b.sf === sf) && b.start <= t && b.end > t) sum += b.mw[g] as number;
+      if ((sf < 0 || b.sf === sf) && b.start <= t && b.end > t) sum += b.vals[3 * g + 1] as number;
     }
     if (sum > peak) peak = sum;
   }
@@ -234,7 +234,7 @@ function collectInterferers(v: Rec, rules: InterferenceRules, scratch: Scratch):
 function destroyedAt(v: Rec, g: number, rules: InterferenceRules, scratch: Scratch): boolean {
   const same = scratch.same;
   const cross = scratch.cross;
-  const p = v.rssi[g] as number;
+  const p = v.vals[3 * g] as number;
   if (same.length > 0 && p - 10 * Math.log10(peakMw(same, -1, g, v.critStart)) < rules.captureThresholdDb) return true;
   for (let k = 0; k < cross.length; k++) {
     const sf = (cross[k] as Rec).sf;

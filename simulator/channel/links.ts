@@ -4,7 +4,7 @@
 import { DEFAULT_NOISE_FIGURE_DB, demodFloorSnr, sensitivityDbm } from '../../firmware/lorawan/linkbudget.ts';
 import { BELOW_SENSITIVITY, BELOW_SNR_FLOOR, OK, type LinkValues } from './collision.ts';
 import { medianPathLossDb, type PathLossModel } from './pathloss.ts';
-import { createRng, type Seed } from './rng.ts';
+import { createRng, firstGaussian, type Seed } from './rng.ts';
 import type { Fading, GatewayConfig, Transmission } from './types.ts';
 
 /** A gateway as the channel uses it. */
@@ -46,14 +46,17 @@ export interface LinkTable {
 }
 
 /**
- * Per node: the median path loss to each gateway at its last position, and the link values
- * of its last (power, SF, bandwidth) without fading. A node sends from one place at one
- * setting for long stretches, so most frames reuse them (same arithmetic, same numbers).
+ * Per node: its shadowing and the median path loss to each gateway at its last position, and the
+ * link values of its last (power, SF, bandwidth) without fading. A node sends from one place at
+ * one setting for long stretches, so most frames reuse them (same arithmetic, same numbers).
+ * One entry (one map lookup, one typed array) per node: a fleet makes one for each node at boot.
  */
 interface NodeLinks {
+  /** Per gateway g: median path loss at (x, y) at [g], shadowing at [nGw + g] (dB). */
+  db: Float64Array;
+  /** The position `db`'s path losses are for (NaN before the first frame). */
   x: number;
   y: number;
-  pl: Float64Array;
   powerDbm: number;
   sf: number;
   bwKhz: number;
@@ -63,20 +66,21 @@ interface NodeLinks {
 export function createLinkTable(gws: Gw[], model: PathLossModel, seed: Seed, fading: Fading): LinkTable {
   const nGw = gws.length;
   const fadingSigma = typeof fading === 'object' && fading !== null ? fading.sigmaDb : 0;
-  const shadow = new Map<string, Float64Array>();
   const links = new Map<string, NodeLinks>();
 
-  /** Shadowing (dB) of each (node, gateway) link, drawn once from its own stream. */
-  function shadowOf(nodeId: string): Float64Array {
-    let s = shadow.get(nodeId);
-    if (s === undefined) {
-      s = new Float64Array(nGw);
+  /** The node's entry, made with its shadowing (dB) of each (node, gateway) link, drawn once from its own stream. */
+  function nodeLinks(nodeId: string): NodeLinks {
+    let l = links.get(nodeId);
+    if (l === undefined) {
+      const db = new Float64Array(2 * nGw);
       if (model.sigma > 0) {
-        for (let g = 0; g < nGw; g++) s[g] = createRng(seed, 'shadow', nodeId, (gws[g] as Gw).cfg.id).gaussian(0, model.sigma);
+        // createRng(seed, 'shadow', nodeId, gateway id).gaussian(0, sigma), without a generator per link
+        for (let g = 0; g < nGw; g++) db[nGw + g] = firstGaussian(seed, 'shadow', nodeId, (gws[g] as Gw).cfg.id, 0, model.sigma);
       }
-      shadow.set(nodeId, s);
+      l = { db, x: Number.NaN, y: Number.NaN, powerDbm: Number.NaN, sf: 0, bwKhz: 0, values: null };
+      links.set(nodeId, l);
     }
-    return s;
+    return l;
   }
 
   /** Per bandwidth: each gateway's noise floor, and its sensitivity per SF (index gateway * 13 + sf). */
@@ -91,50 +95,52 @@ export function createLinkTable(gws: Gw[], model: PathLossModel, seed: Seed, fad
     return f;
   }
 
+  /** The node's entry with its path losses at the frame's position (a move drops its link values). */
   function linksOf(tx: Transmission): NodeLinks {
-    let l = links.get(tx.nodeId);
-    if (l === undefined || l.x !== tx.x || l.y !== tx.y) {
-      const pl = new Float64Array(nGw);
+    const l = nodeLinks(tx.nodeId);
+    if (l.x !== tx.x || l.y !== tx.y) {
+      const db = l.db;
       for (let g = 0; g < nGw; g++) {
         const gw = gws[g] as Gw;
-        pl[g] = medianPathLossDb(model, Math.hypot(tx.x - gw.cfg.x, tx.y - gw.cfg.y));
+        db[g] = medianPathLossDb(model, Math.hypot(tx.x - gw.cfg.x, tx.y - gw.cfg.y));
       }
-      l = { x: tx.x, y: tx.y, pl, powerDbm: NaN, sf: 0, bwKhz: 0, values: null };
-      links.set(tx.nodeId, l);
+      l.x = tx.x;
+      l.y = tx.y;
+      l.powerDbm = Number.NaN;
+      l.sf = 0;
+      l.bwKhz = 0;
+      l.values = null;
     }
     return l;
   }
 
-  /** The link values of `tx` from its node's path losses (`pl`), with this frame's fading if any. */
-  function linkValues(tx: Transmission, pl: Float64Array): LinkValues {
-    const rssi = new Float64Array(nGw);
-    const mw = new Float64Array(nGw);
-    const snr = new Float64Array(nGw);
+  /** The link values of `tx` from its node's path losses and shadowing (`db`), with this frame's fading if any. */
+  function linkValues(tx: Transmission, db: Float64Array): LinkValues {
+    const vals = new Float64Array(3 * nGw);
     const status: number[] = []; // filled in gateway order below (a packed array)
     const fade = fading === 'off' ? null : createRng(seed, 'fading', tx.id);
     const f = floorsFor(tx.bwKhz);
-    const shadowDb = shadowOf(tx.nodeId);
     const floorSnr = demodFloorSnr(tx.sf);
     for (let g = 0; g < nGw; g++) {
       const gw = gws[g] as Gw;
-      let p = tx.powerDbm + gw.gainDb - (pl[g] as number) - (shadowDb[g] as number);
+      let p = tx.powerDbm + gw.gainDb - (db[g] as number) - (db[nGw + g] as number);
       if (fade !== null) p += fading === 'rayleigh' ? 10 * Math.log10(Math.max(fade.exponential(1), 1e-30)) : fade.gaussian(0, fadingSigma);
       const q = p - (f.noise[g] as number);
-      rssi[g] = p;
-      mw[g] = Math.pow(10, p / 10);
-      snr[g] = q;
+      vals[3 * g] = p;
+      vals[3 * g + 1] = Math.pow(10, p / 10);
+      vals[3 * g + 2] = q;
       status[g] = p < (f.sens[g * 13 + tx.sf] as number) ? BELOW_SENSITIVITY : q < floorSnr ? BELOW_SNR_FLOOR : OK;
     }
-    return { rssi, mw, snr, status, receptions: [], received: null, byMask: null };
+    return { vals, status, receptions: [], received: null, byMask: null };
   }
 
   return {
     valuesOf(tx: Transmission): LinkValues {
       const l = linksOf(tx);
-      if (fading !== 'off') return linkValues(tx, l.pl);
+      if (fading !== 'off') return linkValues(tx, l.db);
       let v = l.values;
       if (v === null || l.powerDbm !== tx.powerDbm || l.sf !== tx.sf || l.bwKhz !== tx.bwKhz) {
-        v = l.values = linkValues(tx, l.pl);
+        v = l.values = linkValues(tx, l.db);
         l.powerDbm = tx.powerDbm;
         l.sf = tx.sf;
         l.bwKhz = tx.bwKhz;
@@ -144,7 +150,7 @@ export function createLinkTable(gws: Gw[], model: PathLossModel, seed: Seed, fad
 
     pathLoss(nodeId: string, x: number, y: number, g: number): number {
       const gw = gws[g] as Gw;
-      return medianPathLossDb(model, Math.hypot(x - gw.cfg.x, y - gw.cfg.y)) + (shadowOf(nodeId)[g] as number);
+      return medianPathLossDb(model, Math.hypot(x - gw.cfg.x, y - gw.cfg.y)) + (nodeLinks(nodeId).db[nGw + g] as number);
     },
   };
 }

@@ -128,7 +128,11 @@ class Sfc32 implements Rng {
   private b: number;
   private c: number;
   private d: number;
-  private spare: number | null = null;
+  /**
+   * The second deviate of the last Box-Muller pair, NaN when none (it is never NaN): a number
+   * field, updated in place, where null-or-number boxed each new spare into a heap number.
+   */
+  private spare = Number.NaN;
 
   constructor(a: number, b: number, c: number, d: number) {
     this.a = a;
@@ -164,9 +168,9 @@ class Sfc32 implements Rng {
   }
 
   gaussian(mean = 0, sd = 1): number {
-    if (this.spare !== null) {
-      const z = this.spare;
-      this.spare = null;
+    const z = this.spare;
+    if (z === z) {
+      this.spare = Number.NaN;
       return mean + sd * z;
     }
     const u1 = 1 - this.float(); // (0, 1]: log is finite
@@ -181,34 +185,79 @@ class Sfc32 implements Rng {
   }
 }
 
-/** A generator for the stream named `path` under `seed`. Same (seed, path), same sequence. */
-export function createRng(seed: Seed, ...path: Seed[]): Rng {
-  if (typeof seed === 'number' && !Number.isFinite(seed)) throw new RangeError(`rng seed must be finite, got ${seed}`);
-  // hashParts([seed, ...path]), computed in the lanes
-  lane1 = HASH_START[0];
-  lane2 = HASH_START[1];
-  absorbText(String(seed));
-  for (let p = 0; p < path.length; p++) absorbText(String(path[p]));
-  finishLanes();
+// The sfc32 state of a stream being set up (seedStream writes it): an Int32Array, so the
+// four words (often outside the small-integer range) are not boxed on every write.
+const state = new Int32Array(4);
+
+/**
+ * Fills `state` for the stream hashParts([seed, ...parts]) names, from the lanes holding that
+ * hash: four splitmix32 outputs (h2 mixed in after the second). sfc32 reads its words modulo
+ * 2^32, so their signed storage gives the same numbers as the unsigned outputs.
+ */
+function seedFromLanes(): void {
   const h1 = lane1;
   const h2 = lane2;
-  // four splitmix32 outputs fill the sfc32 state (h2 mixed in after the second)
   let st = h1 ^ Math.imul(h2, 0x27d4eb2f);
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let d = 0;
   for (let i = 0; i < 4; i++) {
     const next = (st + 0x9e3779b9) | 0;
     let z = next;
     z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    const out = (z ^ (z >>> 16)) >>> 0;
-    if (i === 0) a = out;
-    else if (i === 1) b = out;
-    else if (i === 2) c = out;
-    else d = out;
+    state[i] = z ^ (z >>> 16);
     st = next ^ (i === 1 ? h2 : 0);
   }
-  return new Sfc32(a, b, c, d);
+}
+
+/** Checks a seed and hashes it into the lanes (the first part of every stream name). */
+function startStream(seed: Seed): void {
+  if (typeof seed === 'number' && !Number.isFinite(seed)) throw new RangeError(`rng seed must be finite, got ${seed}`);
+  lane1 = HASH_START[0];
+  lane2 = HASH_START[1];
+  absorbText(String(seed));
+}
+
+/** A generator for the stream named `path` under `seed`. Same (seed, path), same sequence. */
+export function createRng(seed: Seed, ...path: Seed[]): Rng {
+  // hashParts([seed, ...path]), computed in the lanes
+  startStream(seed);
+  for (let p = 0; p < path.length; p++) absorbText(String(path[p]));
+  finishLanes();
+  seedFromLanes();
+  return new Sfc32(state[0]!, state[1]!, state[2]!, state[3]!);
+}
+
+/** One sfc32 step on `state` (Sfc32.next32). */
+function stepState(): number {
+  const a = state[0]!;
+  const b = state[1]!;
+  const c = state[2]!;
+  const d = state[3]!;
+  const t = (((a + b) | 0) + d) | 0;
+  state[3] = d + 1;
+  state[0] = b ^ (b >>> 9);
+  state[1] = c + (c << 3);
+  state[2] = ((c << 21) | (c >>> 11)) + t;
+  return t >>> 0;
+}
+
+/** Sfc32.float on `state`. */
+const floatOfState = (): number => ((stepState() >>> 5) * 67108864 + (stepState() >>> 6)) / TWO_53;
+
+/**
+ * createRng(seed, a, b, c).gaussian(mean, sd): the first normal deviate of that stream, the same
+ * number, without a generator object and a path array (the channel draws one per node and gateway).
+ */
+export function firstGaussian(seed: Seed, a: Seed, b: Seed, c: Seed, mean: number, sd: number): number {
+  startStream(seed);
+  absorbText(String(a));
+  absorbText(String(b));
+  absorbText(String(c));
+  finishLanes();
+  seedFromLanes();
+  for (let i = 0; i < 12; i++) stepState(); // as the Sfc32 constructor mixes
+  // Sfc32.gaussian with no spare
+  const u1 = 1 - floatOfState();
+  const u2 = floatOfState();
+  const r = Math.sqrt(-2 * Math.log(u1));
+  return mean + sd * r * Math.cos(2 * Math.PI * u2);
 }

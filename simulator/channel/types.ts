@@ -88,8 +88,24 @@ export interface BriefSettlement {
   lostReason: LossReason | undefined;
 }
 
-/** The receiver of RadioChannel.settleEach: one settled transmission, as BriefSettlement's fields. */
-export type SettleEach = (tx: Transmission, received: GatewayReception[], lostReason: LossReason | undefined) => void;
+/**
+ * A list of receptions that frames share (see SettledTransmission.received), as settleEach hands it:
+ * one object per shared list, where the receiver may keep something it derives from the list (the
+ * fleet's air keeps the network server's view of it) instead of looking the list up in a map of its
+ * own for every frame.
+ */
+export interface SharedReceptions {
+  readonly list: GatewayReception[];
+  /** The receiver's: undefined until it sets it. */
+  memo: unknown;
+}
+
+/**
+ * The receiver of RadioChannel.settleEach: one settled transmission, as BriefSettlement's fields,
+ * and `shared`, the object that stays with `received` when that list is shared (null when it is
+ * this frame's own).
+ */
+export type SettleEach = (tx: Transmission, received: GatewayReception[], lostReason: LossReason | undefined, shared: SharedReceptions | null) => void;
 
 /** Per-packet fast fading on top of the static per-link shadowing. */
 export type Fading = 'off' | 'rayleigh' | { sigmaDb: number };

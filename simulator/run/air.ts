@@ -3,7 +3,7 @@
 // the gateways that demodulated it hand it to the network server, whose downlink
 // (join accept, ACK, data) comes back to the node's modem in its receive window.
 import type { Clock } from '../clock.ts';
-import type { GatewayReception, LossReason, RadioChannel, Transmission } from '../channel/types.ts';
+import type { GatewayReception, LossReason, RadioChannel, SharedReceptions, Transmission } from '../channel/types.ts';
 import type { Air, AirRx, AirTx, TxLog } from '../modems/types.ts';
 import type { GatewayRx, NetworkServer, ReceiveResult } from '../network/types.ts';
 import type { DownlinkRecord, TxRecord } from '../types.ts';
@@ -48,6 +48,27 @@ export interface FleetAir<N extends AirNode = AirNode> extends Air {
   /** Transmissions no gateway received because of a collision. */
   collisions(): number;
   register(devEui: string, node: N): void;
+  /**
+   * register(devEui, node), and an Air for that node's modem to transmit on: its frames with that
+   * DevEUI reach their node without a lookup by DevEUI (a map lookup by a string that is not the
+   * key's own object compares the texts; per uplink, with the map and its keys cold in the caches).
+   * Frames with another DevEUI are looked up as `transmit` does; so are all once a DevEUI is registered twice.
+   */
+  registerNode(devEui: string, node: N): Air;
+}
+
+/** A node's own Air (FleetAir.registerNode): one small object per node, with a shared method. */
+class NodeAir<N extends AirNode> implements Air {
+  constructor(
+    private readonly key: string,
+    private readonly node: N,
+    private readonly air: { send(node: N | undefined, tx: AirTx, rx: (dl: AirRx) => void): void; dupes: boolean },
+  ) {}
+
+  transmit(tx: AirTx, rx: (dl: AirRx) => void): void {
+    // the node the map holds for tx.devEui, when that is this key and nobody replaced it
+    this.air.send(tx.devEui === this.key && !this.air.dupes ? this.node : undefined, tx, rx);
+  }
 }
 
 /**
@@ -97,20 +118,19 @@ function txRecord(tx: AirTx, node: AirNode): TxRecord {
 /**
  * The network server's view of a list of receptions (id instead of gatewayId). The channel hands
  * the frames sent with the same link values that the same gateways received one shared, read-only
- * list (see the channel's LinkValues.received), so the converted list is made once per list, not
- * once per frame (it was ~0.8 KB of garbage per uplink); the server only reads it (it copies the
- * array before keeping it), and these records are frozen.
+ * list (see the channel's LinkValues.received), so the converted list is made once per shared list,
+ * kept in the memo settleEach hands with it, not once per frame (it was ~0.8 KB of garbage per
+ * uplink); the server only reads it (it copies the array before keeping it), and these records are frozen.
  */
-const rxViews = new WeakMap<readonly GatewayReception[], GatewayRx[]>();
-function gatewaysOf(received: readonly GatewayReception[]): GatewayRx[] {
-  let out = rxViews.get(received);
+function gatewaysOf(received: readonly GatewayReception[], shared: SharedReceptions | null): GatewayRx[] {
+  let out = shared !== null ? (shared.memo as GatewayRx[] | undefined) : undefined;
   if (out === undefined) {
     out = [];
     for (let i = 0; i < received.length; i++) {
       const g = received[i]!;
       out.push(Object.freeze({ id: g.gatewayId, rssi: g.rssi, snr: g.snr }));
     }
-    rxViews.set(received, out);
+    if (shared !== null) shared.memo = out;
   }
   return out;
 }
@@ -145,7 +165,7 @@ export function createFleetAir<N extends AirNode>(clock: Clock, channel: RadioCh
   }
 
   /** A settled frame (RadioChannel.settleEach). */
-  function deliver(tx: Transmission, received: GatewayReception[], lostReason: LossReason | undefined): void {
+  function deliver(tx: Transmission, received: GatewayReception[], lostReason: LossReason | undefined, shared: SharedReceptions | null): void {
     const f = tx as AirTransmission<N>;
     const rec = f.rec;
     // the channel's receptions are objects of exactly this shape (gatewayId, rssi, snr)
@@ -161,7 +181,7 @@ export function createFleetAir<N extends AirNode>(clock: Clock, channel: RadioCh
       forward(f, end);
       return;
     }
-    const r = ns.receive(f.phy, { timeMs: end, freqHz: rec.freqHz, dr: rec.dr, gateways: gatewaysOf(received) });
+    const r = ns.receive(f.phy, { timeMs: end, freqHz: rec.freqHz, dr: rec.dr, gateways: gatewaysOf(received, shared) });
     events.onReceive(r, f.node, rec, end);
     const dl = r.downlink;
     if (!dl) return;
@@ -185,22 +205,39 @@ export function createFleetAir<N extends AirNode>(clock: Clock, channel: RadioCh
   /** Runs when a transmission ends: every frame that ended by now is settled and delivered. */
   const settle = (): void => channel.settleEach(clock.now(), deliver);
 
+  /** What a NodeAir calls; `dupes` turns its shortcut off once a DevEUI is registered twice. */
+  const core = { send, dupes: false };
+  const register = (devEui: string, node: N): string => {
+    const key = devEui.toUpperCase();
+    if (nodes.has(key)) core.dupes = true;
+    nodes.set(key, node);
+    return key;
+  };
+
+  /** Puts a frame on air; `known` is its node when the caller knows it, else it is looked up by DevEUI. */
+  function send(known: N | undefined, tx: AirTx, rx: (dl: AirRx) => void): void {
+    const node = known ?? nodes.get(tx.devEui) ?? nodes.get(tx.devEui.toUpperCase());
+    if (!node) throw new Error(`transmission from an unknown device ${tx.devEui}`);
+    const rec = txRecord(tx, node);
+    txs.push(rec);
+    const id = nextId++;
+    const t: AirTransmission<N> = { id, nodeId: node.id, x: node.x, y: node.y, freqHz: tx.freqHz, sf: tx.sf, bwKhz: tx.bwKhz, powerDbm: tx.powerDbm, startMs: tx.startMs, airtimeMs: tx.airtimeMs, rec, phy: tx.phy, node, rx };
+    channel.transmit(t);
+    clock.schedule(tx.startMs + tx.airtimeMs, settle);
+  }
+
   return {
     txs,
     downlinks,
     collisions: () => collisions,
     register(devEui, node) {
-      nodes.set(devEui.toUpperCase(), node);
+      register(devEui, node);
+    },
+    registerNode(devEui, node) {
+      return new NodeAir(register(devEui, node), node, core);
     },
     transmit(tx: AirTx, rx: (dl: AirRx) => void) {
-      const node = nodes.get(tx.devEui) ?? nodes.get(tx.devEui.toUpperCase());
-      if (!node) throw new Error(`transmission from an unknown device ${tx.devEui}`);
-      const rec = txRecord(tx, node);
-      txs.push(rec);
-      const id = nextId++;
-      const t: AirTransmission<N> = { id, nodeId: node.id, x: node.x, y: node.y, freqHz: tx.freqHz, sf: tx.sf, bwKhz: tx.bwKhz, powerDbm: tx.powerDbm, startMs: tx.startMs, airtimeMs: tx.airtimeMs, rec, phy: tx.phy, node, rx };
-      channel.transmit(t);
-      clock.schedule(tx.startMs + tx.airtimeMs, settle);
+      send(undefined, tx, rx);
     },
   };
 }

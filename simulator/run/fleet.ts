@@ -16,7 +16,9 @@ import { loadFirmware, type LoadedFirmware } from '../node/bundle.ts';
 import { createVirtualNode, type VirtualNode } from '../node/virtual-node.ts';
 import type { ExpandedFleet, FleetNode } from '../fleet/expand.ts';
 import type { DecodedUplink, DownlinkRecord, TxRecord } from '../types.ts';
+import type { GatewayReception } from '../channel/types.ts';
 import { createFleetAir, type AirNode } from './air.ts';
+import type { TxLog } from '../modems/types.ts';
 import { bytesToHex } from '../lorawan/bytes.ts';
 
 export interface FleetRunOptions {
@@ -59,19 +61,46 @@ export interface FleetRunResult {
   wallTimeMs: number;
 }
 
-/** Builds and loads each (app, board) bundle the fleet needs, once. */
 /**
  * A node as the air knows it, with what the run counts for it as it goes: kept on this object,
  * which each uplink's handling reads anyway, rather than in its NodeOutcome and a Set (more cold
- * objects to reach per uplink with a thousand nodes); `finishNodes` hands them over at the end.
+ * objects to reach per uplink with a thousand nodes). Its NodeOutcome is made at the end
+ * (`finishNodes`): ten thousand nodes boot with one object fewer each, and an empty Set fewer.
  */
 interface RunNode extends AirNode {
-  out: NodeOutcome;
+  /** Its place in the run's list of nodes (the delivered-FCnt log names nodes by it). */
+  index: number;
+  node: FleetNode;
+  sim: VirtualNode;
+  /** Made at the end of the run. */
+  out: NodeOutcome | null;
   delivered: number;
-  /** FCnts of the delivered uplinks, in arrival order (deliveredFCnts is built from them). */
-  fCnts: number[];
 }
 
+/**
+ * The FCnts the network delivered, in arrival order, as (node index, FCnt) pairs: one growing
+ * array for the run, where an array per node was one more object per node and, per uplink, one
+ * more cold object to reach and now and then to grow. Each node's deliveredFCnts is built from it.
+ */
+class DeliveredLog {
+  pairs = new Float64Array(2048);
+  length = 0;
+  add(index: number, fCnt: number): void {
+    if (this.length === this.pairs.length) {
+      const g = new Float64Array(2 * this.pairs.length);
+      g.set(this.pairs);
+      this.pairs = g;
+    }
+    this.pairs[this.length] = index;
+    this.pairs[this.length + 1] = fCnt;
+    this.length += 2;
+  }
+}
+
+/** Powers a node up (a clock callback shared by every node: no closure per node). */
+const startNode = (sim: VirtualNode): void => sim.start();
+
+/** Builds and loads each (app, board) bundle the fleet needs, once. */
 export async function loadBundles(fleet: ExpandedFleet): Promise<Map<string, LoadedFirmware>> {
   const out = new Map<string, LoadedFirmware>();
   for (const n of fleet.nodes) {
@@ -90,24 +119,30 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
   const channel = createChannel({ ...f.channel, region: f.region });
   const rng = createRng(f.seed, 'network');
   const ns = createNetworkServer({ rng: () => rng.next32(), region: networkRegion(f.region) });
-  const byId = new Map<string, NodeOutcome>();
   const airNodes: RunNode[] = [];
   const gatewayReceived: Record<string, number> = {};
   for (const g of f.gateways) gatewayReceived[g.id] = 0;
+  // Accepted frames per list of receiving gateways: the channel hands every frame that the same
+  // gateways received at the same link values one shared list, so one count per frame here and a
+  // pass over the lists at the end replace an increment per gateway keyed by its id (slow keyed
+  // access by a string that is not a literal).
+  const acceptedBy = new Map<readonly GatewayReception[], number>();
+  const deliveredLog = new DeliveredLog();
   let joinsAccepted = 0;
   const external = o.external ? { gateways: await o.external.gateways(clock), region: f.region } : undefined;
 
   const air = createFleetAir<RunNode>(clock, channel, ns, {
     onReceive(r, node, tx, endMs) {
       if (!r.accepted) return;
-      for (const g of tx.receivedBy) gatewayReceived[g.gatewayId]++;
+      const by = tx.receivedBy;
+      acceptedBy.set(by, (acceptedBy.get(by) ?? 0) + 1);
       if (r.kind === 'join') {
         joinsAccepted++;
         return;
       }
       if (r.kind !== 'data' || r.retransmission || !r.payload || !r.fPort) return;
       node.delivered++;
-      if (r.fCnt !== undefined) node.fCnts.push(r.fCnt);
+      if (r.fCnt !== undefined) deliveredLog.add(node.index, r.fCnt);
       if (!o.onUplink) return;
       const d = decodeUplink(node.app, { bytes: r.payload, fPort: r.fPort });
       o.onUplink({
@@ -127,35 +162,43 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
     },
   }, external);
 
-  for (const n of f.nodes) {
+  /**
+   * Registers node `n` with the network and the air, creates it and schedules its power-up. A
+   * function rather than the loop's body: called once per node, it is optimized like any hot
+   * function (a loop body in a function that runs once waits for on-stack replacement).
+   */
+  const addNode = (n: FleetNode): void => {
     const fw = bundles.get(`${n.app}.${n.board}`);
     if (!fw) throw new Error(`no bundle for ${n.app}.${n.board}`);
     if (n.activation.mode === 'otaa') ns.register({ devEui: n.devEui, joinEui: n.activation.joinEui, appKey: n.activation.appKey });
     else ns.register({ mode: 'abp', devEui: n.devEui, devAddr: n.activation.devAddr, nwkSKey: n.activation.nwkSKey, appSKey: n.activation.appSKey });
+    // made before its node (filled in below): the node's modem transmits on the Air made for it
+    // (FleetAir.registerNode: no lookup by DevEUI per frame)
+    const airNode: RunNode = { id: n.id, app: n.app, x: n.x, y: n.y, log: undefined as unknown as TxLog, sent: 0, index: airNodes.length, node: n, sim: undefined as unknown as VirtualNode, out: null, delivered: 0 };
     const sim = createVirtualNode({
       id: n.id,
       firmware: fw,
       clock,
-      air,
+      air: air.registerNode(n.devEui, airNode),
       seed: `${String(f.seed)}/${n.id}`,
       hwEui: n.devEui,
       override: { ...n.settings, fairUse: f.fairUse, activation: n.activation },
       signals: n.signals,
       modemFaults: n.faults.modem,
     });
-    const out: NodeOutcome = { node: n, sim, delivered: 0, deliveredFCnts: new Set(), wakeups: 0, stats: undefined as never };
-    byId.set(n.id, out);
-    const airNode: RunNode = { id: n.id, app: n.app, x: n.x, y: n.y, log: sim.modem.log, sent: 0, out, delivered: 0, fCnts: [] };
+    airNode.log = sim.modem.log;
+    airNode.sim = sim;
     airNodes.push(airNode);
-    air.register(n.devEui, airNode);
     // nodes power up spread over the first ten minutes, as a real roll-out would
     const startRng = createRng(f.seed, 'start', n.id);
-    clock.schedule(startRng.int(600_000), () => sim.start());
-    for (const t of n.faults.rebootsAtMs) {
+    clock.scheduleCall(startRng.int(600_000), startNode, sim);
+    const reboots = n.faults.rebootsAtMs;
+    for (let i = 0; i < reboots.length; i++) {
       // a reboot is a power cut in the middle of the next flash write, or at once if none comes soon
-      clock.schedule(t, () => (startRng.float() < 0.5 ? sim.cutPowerDuringNextWrite(startRng.int(64)) : sim.reboot()));
+      clock.schedule(reboots[i]!, () => (startRng.float() < 0.5 ? sim.cutPowerDuringNextWrite(startRng.int(64)) : sim.reboot()));
     }
-  }
+  };
+  for (let i = 0; i < f.nodes.length; i++) addNode(f.nodes[i]!);
 
   const steps = 100;
   if (o.external) {
@@ -177,12 +220,19 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
     }
   }
 
+  // the outcomes, by id (a later node of the same id replaces an earlier one, in its place)
+  const byId = new Map<string, NodeOutcome>();
+  for (const a of airNodes) byId.set(a.id, (a.out = { node: a.node, sim: a.sim, delivered: 0, deliveredFCnts: new Set(), wakeups: 0, stats: undefined as never }));
   const nodes = [...byId.values()];
   for (const n of nodes) {
     n.wakeups = n.sim.wakeups();
     n.stats = n.sim.firmware().stats();
   }
-  finishNodes(airNodes);
+  finishNodes(airNodes, deliveredLog);
+  // (in the order the lists first came: a gateway missing from f.gateways, if any, is added where it was before)
+  acceptedBy.forEach((count, list) => {
+    for (let i = 0; i < list.length; i++) gatewayReceived[list[i]!.gatewayId] += count;
+  });
   return {
     txs: air.txs,
     downlinks: air.downlinks,
@@ -199,10 +249,11 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
  * Hands each node's counts to its outcome, and checks that every transmission its modem logged went
  * on air (the air completed each record from the log as the frame went on air: air.ts txRecord).
  */
-function finishNodes(nodes: RunNode[]): void {
+function finishNodes(nodes: RunNode[], delivered: DeliveredLog): void {
   for (const n of nodes) {
     if (n.log.count() !== n.sent) throw new Error(`node ${n.id}: modem logged ${n.log.count()} transmissions, the air saw ${n.sent}`);
-    n.out.delivered = n.delivered;
-    for (let i = 0; i < n.fCnts.length; i++) n.out.deliveredFCnts.add(n.fCnts[i]!);
+    n.out!.delivered = n.delivered;
   }
+  const p = delivered.pairs;
+  for (let i = 0; i < delivered.length; i += 2) (nodes[p[i]!] as RunNode).out!.deliveredFCnts.add(p[i + 1]!);
 }

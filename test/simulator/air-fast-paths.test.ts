@@ -10,6 +10,10 @@ import type { ChannelOptions, SettledTransmission, Transmission } from '../../si
 import { expandFleet, loadFleet } from '../../simulator/fleet/index.ts';
 import { runFleet } from '../../simulator/run/fleet.ts';
 import { bytesToHex } from '../../simulator/lorawan/bytes.ts';
+import { createClock } from '../../simulator/clock.ts';
+import { createFleetAir, type AirNode } from '../../simulator/run/air.ts';
+import { TxLog, addTx, type Air } from '../../simulator/modems/types.ts';
+import type { NetworkServer } from '../../simulator/network/types.ts';
 
 const FREQS = [868100000, 868300000, 868500000];
 
@@ -101,6 +105,39 @@ describe('channel settleEach and shared reception lists', () => {
         expect(got.length).toBe(frames.length);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('settleEach hands one SharedReceptions per shared list (its memo kept), null for a frame’s own list', () => {
+    fc.assert(
+      fc.property(fc.array(frame, { minLength: 1, maxLength: 80 }), fc.integer({ min: 0, max: 1000 }), fc.constantFrom<ChannelOptions['fading']>('off', 'rayleigh'), fc.integer({ min: 1, max: 3 }), (frames, seed, fading, demods) => {
+        const ch = createChannel(options(seed, fading, demods));
+        const byList = new Map<unknown, unknown>();
+        let t = 0;
+        const take = (now: number) =>
+          ch.settleEach(now, (_tx, received, _reason, shared) => {
+            if (shared === null) {
+              expect(fading).not.toBe('off'); // without fading every list is shared
+              return;
+            }
+            expect(shared.list).toBe(received);
+            if (byList.has(received)) {
+              expect(byList.get(received)).toBe(shared);
+              expect(shared.memo).toBe(received.length); // what the first frame with this list left
+            } else {
+              byList.set(received, shared);
+              expect(shared.memo).toBeUndefined();
+              shared.memo = received.length;
+            }
+          });
+        frames.forEach((f, i) => {
+          t += f.gapMs;
+          take(t);
+          ch.transmit({ id: i, nodeId: `n${f.node}`, x: f.x, y: f.y, freqHz: FREQS[f.freq]!, sf: f.sf, bwKhz: 125, powerDbm: f.powerDbm, startMs: t, airtimeMs: f.airtimeMs });
+        });
+        take(Infinity);
+      }),
+      { numRuns: 100 },
     );
   });
 
@@ -232,4 +269,39 @@ describe('fleet records completed as frames go on air', () => {
     // the losses the air counted are the records' own
     expect(run.collisions).toBe(run.txs.filter((t) => t.lostReason === 'collision').length);
   }, 120_000);
+});
+
+describe('FleetAir.registerNode', () => {
+  /** An air whose frames are recorded by node; each node's modem log says what it sent. */
+  function setup() {
+    const clock = createClock(0);
+    const channel = createChannel(options(1, 'off', 8));
+    const ns = { receive: () => ({ accepted: false }) } as unknown as NetworkServer;
+    const air = createFleetAir<AirNode>(clock, channel, ns, { onReceive() {} });
+    const node = (id: string): AirNode => ({ id, app: 'a', x: 10, y: 20, log: new TxLog(), sent: 0 });
+    /** Sends a frame as `devEui` on `via`, logged by `logOf` (the node the air should find). */
+    const send = (via: Air, devEui: string, logOf: AirNode) => {
+      const startMs = clock.now();
+      addTx(logOf.log.data, startMs, 868100000, 0, 5, 50, 14, 12, 'unconfirmed', logOf.log.count(), 0);
+      via.transmit({ phy: new Uint8Array([0x40, 1, 2, 3, 4, 0, 0, 0, 1, 1, 2, 3, 4]), freqHz: 868100000, dr: 5, sf: 7, bwKhz: 125, powerDbm: 14, startMs, airtimeMs: 50, devEui }, () => {});
+      clock.runUntil(startMs + 100);
+    };
+    return { air, node, send };
+  }
+
+  it('finds the node a lookup by DevEUI finds: its own, another (any case), or the last registered of a DevEUI', () => {
+    const { air, node, send } = setup();
+    const a = node('a');
+    const b = node('b');
+    const viaA = air.registerNode('00000000000000aa', a);
+    air.registerNode('00000000000000BB', b);
+    send(viaA, '00000000000000AA', a); // its own DevEUI
+    send(viaA, '00000000000000bb', b); // another one: looked up
+    expect(() => send(viaA, '00000000000000CC', a)).toThrow(/unknown device/);
+    const a2 = node('a2');
+    air.registerNode('00000000000000AA', a2); // the same DevEUI again: the lookup now finds a2
+    send(viaA, '00000000000000AA', a2);
+    expect(air.txs.map((t) => t.nodeId)).toEqual(['a', 'b', 'a2']);
+    expect([a.sent, b.sent, a2.sent]).toEqual([1, 1, 1]);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createRng, hashParts } from '../../simulator/channel/rng.ts';
+import { createRng, firstGaussian, hashParts } from '../../simulator/channel/rng.ts';
 
 describe('seeded rng', () => {
   it('same seed and stream name: same sequence; another name or seed: another sequence', () => {
@@ -102,5 +102,28 @@ describe('createRng state setup', () => {
         expect(got).toEqual(reference([seed, ...path], 8));
       }),
     );
+  });
+
+  it('firstGaussian is the first gaussian of createRng(seed, a, b, c), bit for bit', () => {
+    const part = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 6 }));
+    fc.assert(
+      fc.property(part, part, part, part, fc.double({ noNaN: true, min: -100, max: 100 }), fc.double({ noNaN: true, min: 0, max: 20 }), (seed, a, b, c, mean, sd) => {
+        expect(Object.is(firstGaussian(seed, a, b, c, mean, sd), createRng(seed, a, b, c).gaussian(mean, sd))).toBe(true);
+      }),
+    );
+    expect(() => firstGaussian(Number.POSITIVE_INFINITY, 'a', 'b', 'c', 0, 1)).toThrow(RangeError);
+  });
+
+  it('gaussian pairs: the spare is the second deviate of each pair', () => {
+    const r = createRng(7, 'pairs');
+    const s = createRng(7, 'pairs');
+    for (let i = 0; i < 50; i++) {
+      // the pair from two floats, as Box-Muller makes it
+      const u1 = 1 - s.float();
+      const u2 = s.float();
+      const rr = Math.sqrt(-2 * Math.log(u1));
+      expect(r.gaussian(1, 2)).toBe(1 + 2 * rr * Math.cos(2 * Math.PI * u2));
+      expect(r.gaussian(1, 2)).toBe(1 + 2 * (rr * Math.sin(2 * Math.PI * u2)));
+    }
   });
 });
