@@ -34,9 +34,7 @@ export function createDutyCycleLedger(region: Region, capacity: number): DutyCyc
   // hundred JsVars of RAM (each window holds 3 x capacity doubles).
   const bands: Array<AirtimeWindow | undefined> = [];
   function band(b: number): AirtimeWindow {
-    let w = bands[b];
-    if (!w) w = bands[b] = createAirtimeWindow(capacity, DUTY_CYCLE_WINDOW_MS);
-    return w;
+    return bands[b] || (bands[b] = createAirtimeWindow(capacity, DUTY_CYCLE_WINDOW_MS));
   }
   const all = createAirtimeWindow(capacity, DUTY_CYCLE_WINDOW_MS);
   let maxDCycle = 0;

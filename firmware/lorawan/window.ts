@@ -33,110 +33,143 @@ export interface AirtimeWindow {
   size(): number;
 }
 
-/** A window of `windowMs` holding at most `capacity` (>= 2) records in one typed array. */
-export function createAirtimeWindow(capacity: number, windowMs: number): AirtimeWindow {
-  const cap = capacity < 2 ? 2 : Math.floor(capacity);
+/**
+ * The window as one object whose methods live on the prototype, not a set of closures made per
+ * window: a node has three or four windows, made at boot, and closures cost a function object
+ * each plus a context (about 1 KB per window in V8, and more JsVars on a board than fields do).
+ * Fields are short because the bundle keeps property names.
+ */
+class Ring implements AirtimeWindow {
   // Record i lives at d[3i] (its end), d[3i + 1] (its airtime, "mass") and d[3i + 2] (its span:
   // time from the start of the block's earliest transmission to its end). One interleaved array
-  // instead of three: a record sits in one cache line and a node's window is one object, which
-  // matters when thousands of nodes each touch theirs once per uplink.
-  // After the records: d[LAST] the end of the last recorded transmission, d[TOTAL] the airtime
-  // of all records, kept as they come and go (reset when empty; its rounding drift stays far
-  // below the margin `earliest` allows it). Fractional numbers kept in the array rather than
-  // in closure variables are stored in place (V8 boxes a closure's non-integer number anew
-  // on every assignment).
-  // The array starts with room for a few records and doubles (up to `cap`) when they fill it:
-  // a duty-cycle window rarely holds more than a handful, so a node does not carry (nor a
-  // board keep in RAM) a full ring per window from the start. Answers do not depend on the
-  // room: records merge only when `cap` of them are held.
-  let cap3 = 3 * (cap < 8 ? cap : 8); // room, in d-offsets
-  let LAST = cap3;
-  let TOTAL = cap3 + 1;
-  let d = new Float64Array(cap3 + 2);
-  d[LAST] = -Infinity;
-  let head = 0; // d-offset (3 x ring index) of the oldest record
-  let count = 0;
+  // instead of three: a record sits in one cache line, which matters when thousands of nodes
+  // each touch their windows once per uplink.
+  // After the records: d[r] the end of the last recorded transmission, d[r + 1] the airtime of
+  // all records, kept as they come and go (reset when empty; its rounding drift stays far below
+  // the margin `earliest` allows it). Fractional numbers are kept in the array rather than in
+  // fields, where they are stored in place (V8 boxes a non-integer field anew on assignment).
+  // The array starts with room for 2 records and doubles (up to `c`) when they fill it: a
+  // duty-cycle window rarely holds more than a handful, so a node does not carry (nor a board
+  // keep in RAM) a full ring per window from the start; and 8 doubles (64 bytes) stay on V8's
+  // heap (a bigger typed array gets an off-heap backing store, costly to make and to free at
+  // boot); a join window never needs more. Answers do not depend on the room: records merge
+  // only when `c` of them are held.
+  d!: Float64Array;
+  /** Room, in d-offsets (3 x records); d[r] and d[r + 1] follow the records. */
+  r!: number;
+  /** d-offset (3 x ring index) of the oldest record, and the number of records. */
+  h!: number;
+  n!: number;
+  /** Capacity (records) and window length (ms). */
+  c!: number;
+  w!: number;
 
-  /** d-offset of the k-th oldest record (0 <= k < cap): a compare instead of a modulo. */
-  function at(k: number): number {
-    const i = head + 3 * k;
-    return i < cap3 ? i : i - cap3;
-  }
-
-  /** Doubles the room (up to `cap` records), the records moved to the front in order. */
-  function grow(): void {
-    const n3 = cap3 < 3 * cap - cap3 ? 2 * cap3 : 3 * cap;
-    const e = new Float64Array(n3 + 2);
-    for (let k = 0; k < 3 * count; k++) e[k] = d[head + k < cap3 ? head + k : head + k - cap3];
-    e[n3] = d[LAST];
-    e[n3 + 1] = d[TOTAL];
-    d = e;
-    head = 0;
-    cap3 = n3;
-    LAST = n3;
-    TOTAL = n3 + 1;
-  }
-
-  function dropOldest(): void {
-    d[TOTAL] -= d[head + 1];
-    head = head + 3 < cap3 ? head + 3 : 0;
-    count--;
-    if (count === 0) d[TOTAL] = 0;
-  }
-
-  /**
-   * Merges the two neighbouring blocks whose union covers the shortest time (the older
-   * into the newer). Merging the oldest pair instead would let one block absorb airtime
-   * forever (its end keeps moving forward, so it never expires) and block a node after
-   * days of steady traffic; keeping merged blocks short keeps the over-count small.
-   */
-  function mergeShortestPair(): void {
-    let best = 0;
-    let span = Infinity;
-    let a = head;
-    for (let k = 0; k + 1 < count; k++) {
-      const b = a + 3 < cap3 ? a + 3 : 0;
-      const sp = d[b] - d[a] + d[a + 2];
-      if (sp < span) {
-        span = sp;
-        best = k;
-      }
-      a = b;
+  record(tMs: number, airtimeMs: number): void {
+    if (!(airtimeMs > 0) || !isFinite(tMs) || !isFinite(airtimeMs)) return;
+    // the fields in locals, written back at the end (shorter code, and the bundle keeps names)
+    let d = this.d;
+    let r = this.r;
+    let h = this.h;
+    let n = this.n;
+    const start = tMs > d[r] ? tMs : d[r];
+    // blocks that ended a full window before this start can never count again
+    while (n > 0 && d[h] <= start - this.w) {
+      d[r + 1] -= d[h + 1];
+      h = h + 3 < r ? h + 3 : 0;
+      if (--n === 0) d[r + 1] = 0;
     }
-    const from = at(best);
-    const into = at(best + 1);
-    d[into + 1] += d[from + 1];
-    d[into + 2] = span;
-    // The merged-away slot is closed up by moving whichever side of it is shorter by one
-    // place (same order either way): the older records up (freeing the oldest slot), or the
-    // newer ones down (freeing the newest). Airtime moves, none is lost: total is unchanged.
-    if (best <= count - 2 - best) {
-      let j = from;
-      for (let n = best; n > 0; n--) {
-        const p = j > 0 ? j - 3 : cap3 - 3;
+    if (n === this.c) {
+      // Full: merge the two neighbouring blocks whose union covers the shortest time (the
+      // older into the newer). Merging the oldest pair instead would let one block absorb
+      // airtime forever (its end keeps moving forward, so it never expires) and block a node
+      // after days of steady traffic; keeping merged blocks short keeps the over-count small.
+      let best = 0;
+      let span = Infinity;
+      let a = h;
+      for (let k = 0; k + 1 < n; k++) {
+        const b = a + 3 < r ? a + 3 : 0;
+        const sp = d[b] - d[a] + d[a + 2];
+        if (sp < span) {
+          span = sp;
+          best = k;
+        }
+        a = b;
+      }
+      let j = h + 3 * best;
+      if (j >= r) j -= r;
+      a = j + 3 < r ? j + 3 : 0; // the newer block
+      d[a + 1] += d[j + 1];
+      d[a + 2] = span;
+      // The merged-away slot is closed up by moving whichever side of it is shorter by one
+      // place (same order either way): the older records up (freeing the oldest slot), or the
+      // newer ones down (freeing the newest). Airtime moves, none is lost: total is unchanged.
+      const up = best <= n - 2 - best;
+      for (let m = up ? best : n - 1 - best; m > 0; m--) {
+        const p = up ? (j > 0 ? j - 3 : r - 3) : j + 3 < r ? j + 3 : 0;
         d[j] = d[p];
         d[j + 1] = d[p + 1];
         d[j + 2] = d[p + 2];
         j = p;
       }
-      head = head + 3 < cap3 ? head + 3 : 0;
-    } else {
-      let j = from;
-      for (let n = count - 1 - best; n > 0; n--) {
-        const p = j + 3 < cap3 ? j + 3 : 0;
-        d[j] = d[p];
-        d[j + 1] = d[p + 1];
-        d[j + 2] = d[p + 2];
-        j = p;
-      }
+      if (up) h = h + 3 < r ? h + 3 : 0;
+      n--;
+    } else if (3 * n === r) {
+      // full room: double it (up to c records), the records moved to the front in order
+      const n3 = Math.min(2 * r, 3 * this.c);
+      const e = new Float64Array(n3 + 2);
+      for (let k = 0; k < 3 * n; k++) e[k] = d[h + k < r ? h + k : h + k - r];
+      e[n3] = d[r];
+      e[n3 + 1] = d[r + 1];
+      this.d = d = e;
+      h = 0;
+      this.r = r = n3;
     }
-    count--;
+    let i = h + 3 * n;
+    if (i >= r) i -= r;
+    d[i] = start + airtimeMs;
+    d[i + 1] = airtimeMs;
+    d[i + 2] = airtimeMs;
+    this.h = h;
+    this.n = n + 1;
+    d[r] = start + airtimeMs;
+    d[r + 1] += airtimeMs;
   }
 
-  function usedSince(from: number): number {
+  earliest(tMs: number, airtimeMs: number, budgetMs: number): number {
+    if (!(airtimeMs >= 0) || !(airtimeMs <= budgetMs) || !isFinite(tMs)) return -1;
+    const d = this.d;
+    const r = this.r;
+    let t = tMs > d[r] ? tMs : d[r];
+    const excess = budgetMs - airtimeMs;
+    // everything recorded fits beside the new transmission (the usual case): no window binds,
+    // no scan. The margin keeps this shortcut off where summation order could round the other way.
+    if (!(d[r + 1] * (1 + 1e-9) + 1e-9 < excess)) {
+      let newer = 0; // airtime of the records newer than the one at i
+      const h = this.h;
+      // from the newest record back: j is the oldest's offset + 3k (k-th oldest, unwrapped: < 2r)
+      for (let j = h + 3 * this.n - 3; j >= h; j -= 3) {
+        const i = j < r ? j : j - r;
+        const m = d[i + 1];
+        if (newer + m > excess) {
+          // used(L) = end - L + newer on this block; solve used(L) = excess
+          const need = d[i] + newer - excess + this.w - airtimeMs;
+          if (need > t) t = need;
+          break;
+        }
+        newer += m;
+      }
+    }
+    return Math.ceil(t);
+  }
+
+  usedSince(from: number): number {
+    const d = this.d;
     let sum = 0;
-    for (let k = count - 1; k >= 0; k--) {
-      const i = at(k);
+    const r = this.r;
+    const h = this.h;
+    // from the newest record back (j unwrapped, as in earliest)
+    for (let j = h + 3 * this.n - 3; j >= h; j -= 3) {
+      const i = j < r ? j : j - r;
       const e = d[i];
       if (e <= from) break;
       const s = e - d[i + 1];
@@ -145,51 +178,24 @@ export function createAirtimeWindow(capacity: number, windowMs: number): Airtime
     return sum;
   }
 
-  return {
-    record: function (tMs: number, airtimeMs: number): void {
-      if (!(airtimeMs > 0) || !isFinite(tMs) || !isFinite(airtimeMs)) return;
-      const last = d[LAST];
-      const start = tMs > last ? tMs : last;
-      // blocks that ended a full window before this start can never count again
-      while (count > 0 && d[head] <= start - windowMs) dropOldest();
-      if (count === cap) mergeShortestPair();
-      else if (3 * count === cap3) grow();
-      const i = at(count);
-      d[i] = start + airtimeMs;
-      d[i + 1] = airtimeMs;
-      d[i + 2] = airtimeMs;
-      count++;
-      d[LAST] = start + airtimeMs;
-      d[TOTAL] += airtimeMs;
-    },
-    earliest: function (tMs: number, airtimeMs: number, budgetMs: number): number {
-      if (!(airtimeMs >= 0) || !(airtimeMs <= budgetMs) || !isFinite(tMs)) return -1;
-      const last = d[LAST];
-      let t = tMs > last ? tMs : last;
-      const excess = budgetMs - airtimeMs;
-      // everything recorded fits beside the new transmission (the usual case): no window binds.
-      // The margin keeps this shortcut off where summation order could round the other way.
-      if (d[TOTAL] * (1 + 1e-9) + 1e-9 < excess) return Math.ceil(t);
-      let newer = 0; // airtime of the records newer than k
-      for (let k = count - 1; k >= 0; k--) {
-        const i = at(k);
-        const m = d[i + 1];
-        if (newer + m > excess) {
-          // used(L) = end - L + newer on this block; solve used(L) = excess
-          const need = d[i] + newer - excess + windowMs - airtimeMs;
-          if (need > t) t = need;
-          break;
-        }
-        newer += m;
-      }
-      return Math.ceil(t);
-    },
-    usedSince: usedSince,
-    lastEnd: function (): number {
-      return d[LAST];
-    },
-    size: function (): number {
-      return count;
-    },
-  };
+  lastEnd(): number {
+    return this.d[this.r];
+  }
+
+  size(): number {
+    return this.n;
+  }
+}
+
+/** A window of `windowMs` holding at most `capacity` (>= 2) records in one typed array. */
+export function createAirtimeWindow(capacity: number, windowMs: number): AirtimeWindow {
+  // The fields are set here rather than in a constructor (one function less in the bundle),
+  // always all of them and in the same order, so every window has the same shape.
+  const w = new Ring();
+  w.c = capacity < 2 ? 2 : Math.floor(capacity);
+  w.w = windowMs;
+  w.r = 6;
+  w.h = w.n = 0;
+  (w.d = new Float64Array(8))[6] = -Infinity;
+  return w;
 }
