@@ -5,10 +5,7 @@
 // (channels, data rates, airtime, sub-bands) come from firmware/lorawan/.
 import { offTimeMs } from '../../firmware/lorawan/dutycycle.ts';
 import {
-  channelCount,
-  channelFrequency,
   dataRate,
-  drTimeOnAir,
   maxAppPayload,
   rx1DataRate,
   rx1Frequency,
@@ -24,31 +21,10 @@ import { loraCrypto, type KeyContext } from '../lorawan/crypto.ts';
 import { CID, encodeMacCommands, type MacCommand } from '../lorawan/mac.ts';
 import { heard, Join, NO_ANSWERS, NO_CHANNEL, Uplink, WAIT, windowsClosed, type Operation } from './mac-ops.ts';
 import type { DataFrame } from '../lorawan/frames.ts';
+import { BAND0, CH_BAND, CH_ENABLED, CH_FIELDS, CH_FREE_AT, CH_MAX_DR, CH_MIN_DR, channelTable, defaultChannels, GLOBAL, NO_TABLE, RADIO, tablesOf, uplinkAirtimeMs } from './mac-tables.ts';
 
+export { defaultChannels };
 export type { Channel, MacConfig, MacEngine, MacEngineOptions, StartError, StartResult, TxOutcome } from './types.ts';
-
-/**
- * Pure functions of the region, filled on first use and shared by all engines of the region
- * (computed once, and kept in the CPU cache): uplink time on air by data rate (0-15) and
- * PHY length (0-255), NaN until computed; RX window timeout by data rate.
- */
-interface RegionTables {
-  airtimes: Float64Array;
-  rxTimeouts: number[];
-}
-const regionTables = new WeakMap<Region, RegionTables>();
-function tablesOf(region: Region): RegionTables {
-  let t = regionTables.get(region);
-  if (!t) regionTables.set(region, (t = { airtimes: new Float64Array(16 * 256).fill(NaN), rxTimeouts: [] }));
-  return t;
-}
-function uplinkAirtimeMs(table: Float64Array, region: Region, dr: number, bytes: number): number {
-  if (!(dr >= 0 && dr < 16 && (dr | 0) === dr && bytes < 256)) return drTimeOnAir(region, dr, bytes, true);
-  const k = dr * 256 + bytes;
-  let v = table[k]!;
-  if (v !== v) v = table[k] = drTimeOnAir(region, dr, bytes, true); // NaN: not computed yet
-  return v;
-}
 
 /** Work list of pickChannel (indices of the free channels); one for all engines, so it stays in the CPU cache. */
 const freeList: number[] = [];
@@ -61,30 +37,8 @@ const NO_FOPTS = new Uint8Array(0);
  * The same fields as the literal it replaces (no adrAckReq / fPending: they read as absent).
  */
 const FRAME: DataFrame = { mType: 2, devAddr: 0, fCnt: 0, adr: false, ack: false, fOpts: NO_FOPTS, fPort: 0, payload: NO_FOPTS };
-/** bandFreeAt of the engines in 'channel' mode (they never read it). */
-const NO_BANDS: number[] = [];
-const zero = (): number => 0;
 /** The result of every accepted start (shared: callers only read it). */
 const STARTED: StartResult = { ok: true };
-
-export function defaultChannels(region: Region, dcycle: number): Channel[] {
-  const out: Channel[] = [];
-  for (let i = 0; i < channelCount(region); i++) {
-    let minDr = 0;
-    let maxDr = 0;
-    let k = i;
-    for (const b of region.channels) {
-      if (k < b.count) {
-        minDr = b.minDr;
-        maxDr = b.maxDr;
-        break;
-      }
-      k -= b.count;
-    }
-    out.push({ freqHz: channelFrequency(region, i), minDr, maxDr, enabled: true, dcycle, freeAt: 0 });
-  }
-  return out;
-}
 
 export function createMacEngine(o: MacEngineOptions, cfg: MacConfig): MacEngine {
   return new Engine(o, cfg);
@@ -109,10 +63,27 @@ export class Engine implements MacEngine {
   readonly txData: number[];
   readonly airtimes: Float64Array;
   readonly rxTimeouts: number[];
-  /** Per sub-band: free from this time ('subband' mode; in 'channel' mode a shared empty array, never read). */
-  readonly bandFreeAt: number[];
-  globalFreeAt = 0;
-  radioFreeAt = 0;
+  /**
+   * The engine's "free from" times in one array of doubles (slots GLOBAL, RADIO, then BAND0 + b
+   * per sub-band b in 'subband' mode) rather than number fields and a per-band array: fractional
+   * numbers in object fields are each a separate boxed heap number, and with ten thousand engines
+   * every separate object read on an uplink is a likely cache miss. A Float64Array this small
+   * keeps its data on the V8 heap next to it.
+   */
+  readonly freeAt: Float64Array;
+  /**
+   * What pickChannel and nextFreeMs read of cfg.channels, in one array of doubles (CH_FIELDS per
+   * channel) rather than reaching each channel object (and the boxed heap number of its
+   * fractional freeAt) on every uplink: with ten thousand engines each is a likely cache miss.
+   * cfg.channels stays the truth: the table is rebuilt from it when it may differ, i.e. when
+   * cfg.channels is another array or has another length than at the build (chOf, chLen), or
+   * after channelsChanged() (every change of a channel in place: `mac set ch`, downlink MAC
+   * commands). transmit writes freeAt to both. (A channel object is never shared by two
+   * engines: each emulator's configuration has its own.)
+   */
+  chTable: number[] = NO_TABLE;
+  chOf: Channel[] | null = null;
+  chLen = 0;
   active = false;
   /**
    * The operation's clock events (for abort): nTimers, the first in timer0, the rest in moreTimers
@@ -154,7 +125,7 @@ export class Engine implements MacEngine {
     const t = tablesOf(o.region);
     this.airtimes = t.airtimes;
     this.rxTimeouts = t.rxTimeouts;
-    this.bandFreeAt = this.perChannel ? NO_BANDS : o.region.subBands.map(zero);
+    this.freeAt = new Float64Array(this.perChannel ? BAND0 : BAND0 + o.region.subBands.length);
   }
 
   /** `clock.scheduleCall`, remembering the event for abort. */
@@ -165,15 +136,20 @@ export class Engine implements MacEngine {
     else (this.moreTimers ??= [])[n - 1] = id;
   }
 
-  channelFree(c: Channel, t: number): number {
-    let free = Math.max(this.globalFreeAt, this.radioFreeAt);
-    if (!this.cfg.dutyCycle) return free;
-    if (this.perChannel) free = Math.max(free, c.freeAt);
-    else {
-      const b = subBandIndex(this.region, c.freqHz);
-      if (b >= 0) free = Math.max(free, this.bandFreeAt[b]!);
-    }
-    return Math.max(free, t);
+  /** Marks the channel table stale (a channel of cfg.channels was changed in place). */
+  channelsChanged(): void {
+    this.chOf = null;
+  }
+
+  /** chTable, rebuilt from cfg.channels first when it may be stale. */
+  channels(): number[] {
+    const chs = this.cfg.channels;
+    if (chs === this.chOf && chs.length === this.chLen) return this.chTable;
+    const t = channelTable(chs, this.perChannel, this.region);
+    this.chTable = t;
+    this.chOf = chs;
+    this.chLen = chs.length;
+    return t;
   }
 
   /**
@@ -184,27 +160,24 @@ export class Engine implements MacEngine {
   pickChannel(dr: number): number {
     const now = this.clock.now();
     const cfg = this.cfg;
-    const chs = cfg.channels;
-    // channelFree(c, now) written out, with what is the same for every channel read once
-    const base = Math.max(this.globalFreeAt, this.radioFreeAt);
+    const t = this.channels();
+    const times = this.freeAt;
+    const base = Math.max(times[GLOBAL]!, times[RADIO]!);
     const dutyCycle = cfg.dutyCycle;
     const perChannel = this.perChannel;
-    const region = this.region;
-    const bandFreeAt = this.bandFreeAt;
     const free = freeList;
     let nFree = 0; // freeList's entries [0, nFree) are this call's (no length writes)
     let usable = 0;
     let soonest = Infinity;
-    for (let i = 0; i < chs.length; i++) {
-      const c = chs[i]!;
-      if (!(c.enabled && dr >= c.minDr && dr <= c.maxDr)) continue;
+    for (let i = 0, k = 0; k < t.length; i++, k += CH_FIELDS) {
+      if (!(t[k + CH_ENABLED] === 1 && dr >= t[k + CH_MIN_DR]! && dr <= t[k + CH_MAX_DR]!)) continue;
       usable++;
       let at = base;
       if (dutyCycle) {
-        if (perChannel) at = Math.max(at, c.freeAt);
+        if (perChannel) at = Math.max(at, t[k + CH_FREE_AT]!);
         else {
-          const b = subBandIndex(region, c.freqHz);
-          if (b >= 0) at = Math.max(at, bandFreeAt[b]!);
+          const b = t[k + CH_BAND]!;
+          if (b >= 0) at = Math.max(at, times[BAND0 + b]!);
         }
         at = Math.max(at, now);
       }
@@ -221,10 +194,24 @@ export class Engine implements MacEngine {
 
   nextFreeMs(dr: number): number {
     const now = this.clock.now();
+    const t = this.channels();
+    const times = this.freeAt;
+    const base = Math.max(times[GLOBAL]!, times[RADIO]!);
+    const dutyCycle = this.cfg.dutyCycle;
     let soonest = Infinity;
-    for (const c of this.cfg.channels) {
-      if (!(c.enabled && dr >= c.minDr && dr <= c.maxDr)) continue;
-      const free = this.channelFree(c, now);
+    for (let k = 0; k < t.length; k += CH_FIELDS) {
+      if (!(t[k + CH_ENABLED] === 1 && dr >= t[k + CH_MIN_DR]! && dr <= t[k + CH_MAX_DR]!)) continue;
+      // when the channel is free: the radio and the aggregated duty cycle, then (duty cycle on)
+      // the channel's or its sub-band's off-time, and not before now
+      let free = base;
+      if (dutyCycle) {
+        if (this.perChannel) free = Math.max(free, t[k + CH_FREE_AT]!);
+        else {
+          const b = t[k + CH_BAND]!;
+          if (b >= 0) free = Math.max(free, times[BAND0 + b]!);
+        }
+        free = Math.max(free, now);
+      }
       if (free < soonest) soonest = free;
     }
     return soonest;
@@ -265,14 +252,17 @@ export class Engine implements MacEngine {
     const powerDbm = txPowerDbm(region, cfg.txPowerIdx);
     const end = now + airtimeMs;
     addTx(this.txData, now, c.freqHz, ch, dr, airtimeMs, powerDbm, phy.length, type, counter, retry);
-    this.radioFreeAt = end;
-    c.freeAt = now + airtimeMs * (c.dcycle + 1);
+    const times = this.freeAt;
+    times[RADIO] = end;
+    const chFree = (c.freeAt = now + airtimeMs * (c.dcycle + 1));
+    // the table too, when it is current (else its rebuild reads c.freeAt)
+    if (this.chOf === cfg.channels && this.chLen === cfg.channels.length) this.chTable[ch * CH_FIELDS + CH_FREE_AT] = chFree;
     if (!this.perChannel) {
       // the sub-band's off-time (only 'subband' mode reads it)
       const b = subBandIndex(region, c.freqHz);
-      if (b >= 0) this.bandFreeAt[b] = end + offTimeMs(region.subBands[b]!.dutyCycle, airtimeMs);
+      if (b >= 0) times[BAND0 + b] = end + offTimeMs(region.subBands[b]!.dutyCycle, airtimeMs);
     }
-    if (cfg.maxDCycle > 0) this.globalFreeAt = end + offTimeMs(1 / Math.pow(2, cfg.maxDCycle), airtimeMs);
+    if (cfg.maxDCycle > 0) times[GLOBAL] = end + offTimeMs(1 / Math.pow(2, cfg.maxDCycle), airtimeMs);
 
     // the windows, in the operation's record (its first transmission) or a fresh one
     const l = op.listening();
@@ -302,6 +292,7 @@ export class Engine implements MacEngine {
   }
   resetChannels(): void {
     this.cfg.channels = defaultChannels(this.region, this.o.defaultDcycle);
+    this.chOf = null;
   }
   abort(): void {
     const n = this.nTimers;
@@ -396,6 +387,7 @@ export class Engine implements MacEngine {
       const f = (cf[i * 3]! | (cf[i * 3 + 1]! << 8) | (cf[i * 3 + 2]! << 16)) * 100;
       if (f > 0) this.cfg.channels.push({ freqHz: f, minDr: 0, maxDr: 5, enabled: true, dcycle: this.o.defaultDcycle, freeAt: 0 });
     }
+    this.chOf = null;
   }
 }
 

@@ -7,7 +7,7 @@ import { decryptJoinAccept, deriveSessionKeys } from '../lorawan/frames.ts';
 import { handleDownlinkMac, openDownlink } from './downlink.ts';
 import type { Engine } from './mac-engine.ts';
 import type { AirRx, Received, TxOutcome } from './types.ts';
-import type { MacCommand } from '../lorawan/mac.ts';
+import { CID, type MacCommand } from '../lorawan/mac.ts';
 import type { KeyContext } from '../lorawan/crypto.ts';
 
 // Engine.pickChannel's answers besides a channel index
@@ -165,6 +165,8 @@ export class Uplink<T> extends Operation {
       cfg.fCntDown = (dn.fCnt + 1) >>> 0;
       eng.ackDownlink = dn.mType === 5;
       const res = handleDownlinkMac(dn.mac, cfg, eng.region, r.rx.snr);
+      // LinkADRReq (channel mask) and NewChannelReq change channels in place
+      for (let i = 0; i < dn.mac.length; i++) if (dn.mac[i]!.cid === CID.LinkADR || dn.mac[i]!.cid === CID.NewChannel) eng.channelsChanged();
       eng.macAnswers = res.answers;
       if (res.linkCheck) eng.linkInfo = res.linkCheck;
     }

@@ -281,8 +281,11 @@ class Rn2483 extends EmulatorBase implements ModemEmulator {
           cfg.rx2FreqHz = this.region.rx2.hz;
           this.engine.resetChannels();
           return this.reply('ok');
-        case 'set':
-          return this.reply(rnMacSet(a, cfg, this));
+        case 'set': {
+          const r = rnMacSet(a, cfg, this);
+          if (a[2] === 'ch') this.engine.channelsChanged(); // `mac set ch ...` changes channels in place
+          return this.reply(r);
+        }
         case 'get':
           return this.reply(rnMacGet(a, cfg, this.engine, this));
         case 'join':

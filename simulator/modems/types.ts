@@ -131,6 +131,8 @@ export interface MacEngine {
   /** Earliest time any channel usable at `dr` is free (duty cycle). */
   nextFreeMs(dr: number): number;
   resetChannels(): void;
+  /** To be called after changing a channel of cfg.channels in place (the engine caches their numbers). */
+  channelsChanged(): void;
   lastRx(): { rssi: number; snr: number } | null;
   lastLinkCheck(): { margin: number; gwCnt: number } | null;
 }
