@@ -50,6 +50,15 @@ function isByteArray(data: unknown): data is ArrayLike<number> {
   return true;
 }
 
+/**
+ * What a device's `write` gets of a driver's `writeTo` data. Devices only read the bytes during
+ * the call, so byte arrays (also from another realm) go as they are; anything else becomes bytes
+ * as a Uint8Array makes them (mod 256).
+ */
+export function i2cWriteBytes(data: Uint8Array | number[]): ArrayLike<number> {
+  return isByteArray(data) ? data : ArrayBuffer.isView(data) || Array.isArray(data) ? new Uint8Array(data) : Uint8Array.from(data);
+}
+
 export class VirtualI2cBus implements I2cBus {
   // The attached devices and their addresses, in parallel lists searched linearly: a board
   // has one to three chips, and a fleet has a bus per node (a 128-slot table per node cost
@@ -83,9 +92,7 @@ export class VirtualI2cBus implements I2cBus {
   }
 
   writeTo(addr: number, data: Uint8Array | number[]): void {
-    // Devices only read the bytes during the call, so byte arrays (also from another realm)
-    // go as they are; anything else becomes bytes as a Uint8Array makes them (mod 256)
-    this.device(addr).write(isByteArray(data) ? data : ArrayBuffer.isView(data) || Array.isArray(data) ? new Uint8Array(data) : Uint8Array.from(data));
+    this.device(addr).write(i2cWriteBytes(data));
   }
 
   readFrom(addr: number, count: number): Uint8Array {
@@ -114,7 +121,8 @@ export class VirtualI2cBus implements I2cBus {
 export class RegisterI2cDevice implements I2cDevice {
   readonly regs = new Uint8Array(256);
   fault: SensorFault = 'none';
-  private ptr = 0;
+  /** The register pointer (subclasses with their own `read` move it too). */
+  protected ptr = 0;
 
   constructor(readonly addr: number) {}
 

@@ -5,7 +5,7 @@
 // twin actually samples them (a conversion starts, an echo or a pin is read).
 import type { Hal, I2cBus, OneWireBus } from '../../firmware/hal.ts';
 import type { SensorPins } from '../../firmware/core/types.ts';
-import { VirtualI2cBus } from '../hardware/i2c.ts';
+import { I2cNackError, i2cWriteBytes } from '../hardware/i2c.ts';
 import { VirtualOneWireBus } from '../hardware/onewire.ts';
 import { AnalogPins, Bme280Twin, Ds18b20Twin, HcSr04Twin, SoilProbeTwin } from '../hardware/sensors/index.ts';
 
@@ -53,12 +53,27 @@ type Timers = Pick<Hal, 'now' | 'setTimeout'>;
 const PROBE_DRY_V = 0.82 * 3.3;
 const PROBE_WET_V = 0.41 * 3.3;
 
+/**
+ * Each default as a constant signal, made once and shared by every node (read-only: a node
+ * without a signal for a quantity costs no function of its own).
+ */
+const DEFAULT_SIGNALS = new Map<string, Signal>();
+for (const q of Object.keys(DEFAULTS)) {
+  const d = DEFAULTS[q] as number;
+  DEFAULT_SIGNALS.set(q, () => d);
+}
+
 /** The quantity's signal, or its default as a constant: looked up once, not on every sample. */
 function signalOf(signals: Signals, q: string): Signal {
   const s = signals[q];
   if (s) return s;
-  const d = DEFAULTS[q] as number;
-  return () => d;
+  let c = DEFAULT_SIGNALS.get(q);
+  if (c === undefined) {
+    // not a known quantity: undefined, as DEFAULTS[q] is (kept apart, not shared)
+    const d = DEFAULTS[q] as number;
+    c = () => d;
+  }
+  return c;
 }
 
 export function createSensorHardware(app: string, pins: SensorPins, timers: Timers, signals: Signals): SensorHardware {
@@ -112,9 +127,17 @@ abstract class Sensors implements SensorHardware {
   }
 }
 
-/** env-monitor: a BME280 on I2C. */
-class EnvSensors extends Sensors {
-  readonly i2c: VirtualI2cBus;
+/** The BME280's address on an env-monitor's bus. */
+const BME_ADDR = 0x76;
+
+/**
+ * env-monitor: a BME280 on I2C. The sensors object is itself the bus (`i2c === this`), as a
+ * VirtualI2cBus with the one chip attached at BME_ADDR would be: any other address is a NACK.
+ * A bus object and its two lists per node would be three objects more to make, and one more
+ * to reach on every transfer.
+ */
+class EnvSensors extends Sensors implements I2cBus {
+  readonly i2c: I2cBus;
   private readonly bme: Bme280Twin;
   private readonly temperature: Signal;
   private readonly humidity: Signal;
@@ -122,11 +145,9 @@ class EnvSensors extends Sensors {
 
   constructor(timers: Timers, signals: Signals) {
     super(timers, signals);
-    const i2c = new VirtualI2cBus();
-    const bme = new Bme280Twin(timers, 0x76);
+    const bme = new Bme280Twin(timers, BME_ADDR);
     bme.beforeConversion = this.syncHook;
-    i2c.attach(0x76, bme);
-    this.i2c = i2c;
+    this.i2c = this;
     this.bme = bme;
     this.temperature = signalOf(signals, 'temperature');
     this.humidity = signalOf(signals, 'humidity');
@@ -138,6 +159,16 @@ class EnvSensors extends Sensors {
     bme.setTemperature(this.temperature(t));
     bme.setHumidity(this.humidity(t));
     bme.setPressure(this.pressure(t) * 100);
+  }
+
+  writeTo(addr: number, data: Uint8Array | number[]): void {
+    if (addr !== BME_ADDR) throw new I2cNackError(addr);
+    this.bme.write(i2cWriteBytes(data));
+  }
+
+  readFrom(addr: number, count: number): Uint8Array {
+    if (addr !== BME_ADDR) throw new I2cNackError(addr);
+    return this.bme.read(count);
   }
 }
 

@@ -57,6 +57,9 @@ export function createVirtualNode(o: VirtualNodeOptions): VirtualNode {
 // A class rather than an object of closures: a fleet holds thousands of nodes, and an
 // instance is one object with shared methods where closures are a dozen functions and a
 // context each. Clock callbacks go through module functions that receive the node.
+/** A node without signals: read only (the sensors look signals up once), so one serves all. */
+const NO_SIGNALS: Signals = {};
+
 const restartNode = (n: VirtualNodeImpl): void => n.reboot();
 /** A power cut takes the modem down too: it restarts from what it had saved. */
 const powerCycle = (n: VirtualNodeImpl): void => {
@@ -68,13 +71,18 @@ class VirtualNodeImpl implements VirtualNode {
   readonly id: string;
   readonly modem: ModemEmulator;
   readonly storage: VirtualStorage;
-  private readonly o: VirtualNodeOptions;
+  // what start() needs of the options, as fields: the options object itself is not kept
+  private readonly clock: Clock;
+  private readonly fw: LoadedFirmware;
+  private readonly override: SettingsOverride | undefined;
+  private readonly log: ((line: string) => void) | undefined;
   private readonly serial: DeviceSerial;
   private readonly sensors: SensorHardware;
   /** The HAL's randomness and reboot request: made once, shared by every boot's HAL. */
   private readonly random: () => number;
   private readonly onReboot: () => void;
-  private readonly bootTimes: number[] = [];
+  /** Made at the first boot with its one entry (an empty array would grow room for 17 at its first push). */
+  private bootTimes: number[] | null = null;
   private pastWakeups = 0;
   private hal: VirtualHal | undefined = undefined;
   private node: LoraNode | undefined = undefined;
@@ -83,8 +91,11 @@ class VirtualNodeImpl implements VirtualNode {
   private past: Record<string, number> | null = null;
 
   constructor(o: VirtualNodeOptions) {
-    this.o = o;
     this.id = o.id;
+    this.clock = o.clock;
+    this.fw = o.firmware;
+    this.override = o.override;
+    this.log = o.log;
     const rng = createRng(o.seed, 'node', o.id);
     const modemType = o.firmware.board.modem;
     // Espruino hands received bytes to JavaScript in chunks; one per reply line keeps events few
@@ -93,29 +104,32 @@ class VirtualNodeImpl implements VirtualNode {
     this.modem = modemType === 'rn2483' ? createRn2483(o.clock, pair.peer, emuOpts) : createRak3172(o.clock, pair.peer, emuOpts);
     this.serial = pair.device;
     this.storage = o.storage ?? createVirtualStorage();
-    this.sensors = createSensorHardware(o.firmware.app.name, o.firmware.board.wiring.pins, clockTimers(o.clock), o.signals ?? {});
+    this.sensors = createSensorHardware(o.firmware.app.name, o.firmware.board.wiring.pins, clockTimers(o.clock), o.signals ?? NO_SIGNALS);
     // bound functions: two small objects per node where two closures share a context as well
     this.random = rng.next32.bind(rng);
     this.onReboot = this.scheduleReboot.bind(this);
   }
 
   start(): void {
-    const o = this.o;
+    const clock = this.clock;
     this.rebootPending = false;
     const storage = this.storage;
     if (!storage.powered()) storage.powerOn();
-    this.bootTimes.push(o.clock.now());
+    const times = this.bootTimes;
+    if (times === null) this.bootTimes = [clock.now()];
+    else times.push(clock.now());
     const hal = createVirtualHal({
-      clock: o.clock,
+      clock,
       serial: this.serial,
       sensors: this.sensors,
       storage,
       random: this.random,
       onReboot: this.onReboot,
-      log: o.log,
+      log: this.log,
     });
     this.hal = hal;
-    const node = o.firmware.app.create(hal, o.firmware.createModem, o.firmware.board.wiring.pins, o.override);
+    const fw = this.fw;
+    const node = fw.app.create(hal, fw.createModem, fw.board.wiring.pins, this.override);
     this.node = node;
     node.start();
   }
@@ -123,7 +137,7 @@ class VirtualNodeImpl implements VirtualNode {
   private scheduleReboot(): void {
     if (this.rebootPending) return;
     this.rebootPending = true;
-    this.o.clock.afterCall(0, restartNode, this);
+    this.clock.afterCall(0, restartNode, this);
   }
 
   reboot(): void {
@@ -147,18 +161,19 @@ class VirtualNodeImpl implements VirtualNode {
       if (ev.index !== armed) return undefined;
       storage.onWrite = null;
       // the board dies inside this write; it restarts at the next event (same virtual time)
-      this.o.clock.afterCall(0, powerCycle, this);
+      this.clock.afterCall(0, powerCycle, this);
       return at;
     };
   }
 
   firmware(): LoraNode {
-    if (!this.node) throw new Error(`node ${this.o.id} has not started`);
+    if (!this.node) throw new Error(`node ${this.id} has not started`);
     return this.node;
   }
 
   boots(): number[] {
-    return this.bootTimes;
+    // the same array from then on: later boots are pushed onto it
+    return (this.bootTimes ??= []);
   }
 
   wakeups(): number {

@@ -11,6 +11,9 @@ import { createSignal } from '../../simulator/fleet/signals.ts';
 import type { SignalSpec } from '../../simulator/fleet/types.ts';
 import { I2cNackError, VirtualI2cBus, type I2cDevice } from '../../simulator/hardware/i2c.ts';
 import { createSensorHardware } from '../../simulator/node/sensors.ts';
+import { Bme280Twin } from '../../simulator/hardware/sensors/index.ts';
+import { crc32 } from '../../simulator/hardware/crc32.ts';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 
 /** The reference queue: every pending event in a list, the least (time, id) runs next. */
 function refClock() {
@@ -198,5 +201,53 @@ describe('sensor hardware signals', () => {
     expect(hw.batteryMv!()).toBe(5000);
     const none = createSensorHardware('env-monitor', {} as never, timers, {});
     expect(none.batteryMv!()).toBe(3600);
+  });
+});
+
+describe('BME280 twin reads', () => {
+  it('a read of n bytes answers as n reads of one byte (the busy state asked once per read)', () => {
+    const op = fc.record({
+      write: fc.boolean(),
+      data: fc.array(fc.constantFrom(0xf4, 0xf2, 0xf3, 0xf7, 0xd0, 0xe0, 0xb6, 0x25, 0x27, 0x01, 0x88, 0xfe), { maxLength: 4 }),
+      count: fc.integer({ min: 0, max: 10 }),
+      wait: fc.constantFrom(0, 1, 2, 5, 10, 50),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        let now = 0;
+        const timers = { now: () => now };
+        const a = new Bme280Twin(timers);
+        const b = new Bme280Twin(timers);
+        for (const o of ops) {
+          now += o.wait;
+          if (o.write) {
+            a.write(o.data);
+            b.write(o.data);
+            continue;
+          }
+          const bytes: number[] = [];
+          for (let i = 0; i < o.count; i++) bytes.push(b.read(1)[0]!);
+          expect([...a.read(o.count)]).toEqual(bytes);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('crc32', () => {
+  it('equals zlib on binary strings (low byte of each char, as latin1) and byte arrays', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 200 }), (codes) => {
+        const s = String.fromCharCode(...codes);
+        expect(crc32(s)).toBe(zlibCrc32(Buffer.from(s, 'latin1')) >>> 0);
+        const bytes = Uint8Array.from(codes, (c) => c & 0xff);
+        expect(crc32(bytes)).toBe(zlibCrc32(bytes) >>> 0);
+        expect(crc32(new Int8Array(bytes.buffer) as unknown as Uint8Array)).toBe(zlibCrc32(bytes) >>> 0);
+      }),
+      { numRuns: 300 },
+    );
+    expect(crc32('')).toBe(0);
+    expect(crc32('123456789')).toBe(0xcbf43926);
   });
 });

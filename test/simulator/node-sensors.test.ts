@@ -8,6 +8,7 @@ import { createSerialPair } from '../../simulator/hardware/serial.ts';
 import { createVirtualStorage } from '../../simulator/hardware/storage.ts';
 import { AnalogPins, Bme280Twin, SoilProbeTwin } from '../../simulator/hardware/sensors/index.ts';
 import { createVirtualHal } from '../../simulator/node/hal.ts';
+import { VirtualI2cBus } from '../../simulator/hardware/i2c.ts';
 import { createSensorHardware, type Signals } from '../../simulator/node/sensors.ts';
 
 const PINS = { oneWire: 'D1', analog: 'A0', trig: 'D2', echo: 'D3', tilt: 'D4' };
@@ -78,5 +79,43 @@ describe('virtual node sensors through the HAL', () => {
     clock.runUntil(1500);
     expect(hal.digitalRead('D4')).toBe(true);
     expect(hal.digitalRead('D5')).toBe(false);
+  });
+
+  it("env-monitor's bus (the sensors object itself) acts as a VirtualI2cBus with the BME280 at 0x76", () => {
+    // any address, bytes or not: the same bytes read back, the same errors (NACK off 0x76)
+    const byte = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(256, 300, -1, 1.5, 0xf4, 0xf2, 0xf7, 0xe0, 0xb6, 0x25));
+    const op = fc.record({
+      addr: fc.constantFrom(0x76, 0x76, 0x76, 0x77, 0, 0x7f, Number.NaN),
+      write: fc.boolean(),
+      data: fc.array(byte, { maxLength: 5 }),
+      count: fc.integer({ min: 0, max: 9 }),
+      wait: fc.integer({ min: 0, max: 20 }),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 30 }), (ops) => {
+        const { clock, hal, timers } = board('env-monitor', {});
+        const ref = new VirtualI2cBus();
+        const twin = new Bme280Twin(timers, 0x76);
+        twin.setTemperature(18);
+        twin.setHumidity(60);
+        twin.setPressure(1013 * 100);
+        ref.attach(0x76, twin);
+        const run = (f: () => unknown): unknown => {
+          try {
+            const r = f();
+            return r instanceof Uint8Array ? [...r] : r;
+          } catch (e) {
+            return `${(e as Error).name}: ${(e as Error).message}`;
+          }
+        };
+        for (const o of ops) {
+          clock.runUntil(clock.now() + o.wait);
+          const got = run(() => (o.write ? hal.i2c!.writeTo(o.addr, o.data) : hal.i2c!.readFrom(o.addr, o.count)));
+          const want = run(() => (o.write ? ref.writeTo(o.addr, o.data) : ref.readFrom(o.addr, o.count)));
+          expect(got).toEqual(want);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
