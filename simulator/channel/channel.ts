@@ -22,6 +22,7 @@ import {
   type Rec,
   type Scratch,
 } from './collision.ts';
+import { ChannelFrame } from './frame.ts';
 import { checkGateways, createLinkTable, finite, noiseFloor, type Gw } from './links.ts';
 import { resolvePathLoss } from './pathloss.ts';
 import { resolveRejection } from './rejection.ts';
@@ -113,6 +114,17 @@ export function createChannel(opts: ChannelOptions): RadioChannel {
     const preamble = tx.preambleSymbols ?? 8;
     const symMs = Math.pow(2, tx.sf) / tx.bwKhz;
     const start = tx.startMs;
+    if (tx instanceof ChannelFrame && tx.tx === null) {
+      // the frame has room for its record (see ChannelFrame): the same values in its own fields
+      tx.tx = tx;
+      tx.start = start;
+      tx.end = start + tx.airtimeMs;
+      tx.critStart = start + Math.max(0, preamble - 5) * symMs;
+      tx.vals = v.vals;
+      tx.link = v;
+      tx.status = v.status;
+      return tx;
+    }
     // the link values are shared read-only; the status too until it changes (setStatus)
     return { tx, start, end: start + tx.airtimeMs, critStart: start + Math.max(0, preamble - 5) * symMs, sf: tx.sf, vals: v.vals, link: v, status: v.status, allocated: false, settled: false, bucket: null };
   }

@@ -52,6 +52,9 @@ export interface LinkTable {
  * One entry (one map lookup, one typed array) per node: a fleet makes one for each node at boot.
  */
 interface NodeLinks {
+  /** The table it belongs to, and its node (checked when a Transmission.sender hands it back). */
+  owner: Map<string, NodeLinks>;
+  nodeId: string;
   /** Per gateway g: median path loss at (x, y) at [g], shadowing at [nGw + g] (dB). */
   db: Float64Array;
   /** The position `db`'s path losses are for (NaN before the first frame). */
@@ -77,7 +80,7 @@ export function createLinkTable(gws: Gw[], model: PathLossModel, seed: Seed, fad
         // createRng(seed, 'shadow', nodeId, gateway id).gaussian(0, sigma), without a generator per link
         for (let g = 0; g < nGw; g++) db[nGw + g] = firstGaussian(seed, 'shadow', nodeId, (gws[g] as Gw).cfg.id, 0, model.sigma);
       }
-      l = { db, x: Number.NaN, y: Number.NaN, powerDbm: Number.NaN, sf: 0, bwKhz: 0, values: null };
+      l = { owner: links, nodeId, db, x: Number.NaN, y: Number.NaN, powerDbm: Number.NaN, sf: 0, bwKhz: 0, values: null };
       links.set(nodeId, l);
     }
     return l;
@@ -97,7 +100,13 @@ export function createLinkTable(gws: Gw[], model: PathLossModel, seed: Seed, fad
 
   /** The node's entry with its path losses at the frame's position (a move drops its link values). */
   function linksOf(tx: Transmission): NodeLinks {
-    const l = nodeLinks(tx.nodeId);
+    // the entry the sender keeps for the node (Transmission.sender), if it is this table's and this node's; else the table's
+    const s = tx.sender;
+    let l = s === undefined ? undefined : (s.link as NodeLinks | null | undefined);
+    if (l === undefined || l === null || l.owner !== links || l.nodeId !== tx.nodeId) {
+      l = nodeLinks(tx.nodeId);
+      if (s !== undefined) s.link = l;
+    }
     if (l.x !== tx.x || l.y !== tx.y) {
       const db = l.db;
       for (let g = 0; g < nGw; g++) {

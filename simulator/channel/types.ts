@@ -43,6 +43,13 @@ export interface Transmission {
   preambleSymbols?: number;
   /** Carried through untouched (the PHY payload). */
   payload?: Uint8Array;
+  /**
+   * Optional: an object of the sender's that stays with the node (the same one for its frames), where
+   * the channel keeps a reference to its state for the node (set `link` to undefined at first, then
+   * leave it alone). It saves a lookup by nodeId per frame, with the lookup table cold in the caches;
+   * the channel checks that what it finds there is for this frame's nodeId.
+   */
+  sender?: { link: unknown };
 }
 
 export type LossReason = 'below-sensitivity' | 'below-snr-floor' | 'no-free-demodulator' | 'collision';

@@ -24,7 +24,7 @@ import {
 import { adrDecideMax, type AdrInput } from './adr.ts';
 import { clearSnr } from './snr.ts';
 import { requiredSnrDb } from './region.ts';
-import { bestGateway, clearMacQueue, nwkContext, rxWindow, type Ctx, type DeviceState } from './state.ts';
+import { bestGateway, clearMacQueue, gatewaysList, nwkContext, rxWindow, type Ctx, type DeviceState } from './state.ts';
 import type { Downlink, GatewayRx, ReceiveResult, RxMeta } from './types.ts';
 
 /** The frame being handled (scanDataHeaderInto): one reused object; its fields are copied to locals at once. */
@@ -99,7 +99,7 @@ export function handleData(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResu
   }
   const fCnt = found.fCnt;
   const confirmed = mType === MType.ConfirmedUp;
-  const gateways = meta.gateways.slice();
+  const gateways = gatewaysList(meta.gateways);
   const best = bestGateway(gateways);
 
   if (dev.lastFCntUp === fCnt) {

@@ -17,7 +17,7 @@ import {
   verifyJoinRequestWith,
   type JoinAccept,
 } from '../lorawan/frames.ts';
-import { bestGateway, bindAddr, clearMacQueue, devNonceUsed, startSession, useDevNonce, type Ctx } from './state.ts';
+import { bestGateway, bindAddr, gatewaysList, clearMacQueue, devNonceUsed, startSession, useDevNonce, type Ctx } from './state.ts';
 import { clearSnr } from './snr.ts';
 import type { Downlink, ReceiveResult, RxMeta } from './types.ts';
 
@@ -90,7 +90,7 @@ export function handleJoin(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResu
   ctx.stats.joins++;
   ctx.stats.downlinks++;
   const best = bestGateway(meta.gateways);
-  const gateways = meta.gateways.slice();
+  const gateways = gatewaysList(meta.gateways);
   // state.ts rxWindow's values (JoinAcceptDelay1 or 2, RX1 offset 0), written straight into the literals
   const rx1 = ctx.opts.rxWindow === 1;
   const atMs = rx1 ? meta.timeMs + JOIN_ACCEPT_DELAY1_MS : meta.timeMs + JOIN_ACCEPT_DELAY1_MS + 1000;

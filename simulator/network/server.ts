@@ -157,7 +157,8 @@ export function createNetworkServer(options: NetworkServerOptions): NetworkServe
 
   /** Same frame through another gateway: merge the metadata into the first record. */
   const duplicate = (r: ReceiveResult, meta: RxMeta): ReceiveResult => {
-    const gws = r.gateways ?? [];
+    // (a frozen list is the caller's, kept without a copy: see gatewaysList)
+    const gws = r.gateways === undefined ? [] : Object.isFrozen(r.gateways) ? r.gateways.slice() : r.gateways;
     for (const g of meta.gateways) if (!gws.some((x) => x.id === g.id)) gws.push(g);
     r.gateways = gws;
     const best = bestGateway(gws);

@@ -187,8 +187,21 @@ export function normEui(s: string): string {
 
 export function bestGateway(gws: readonly GatewayRx[]): GatewayRx | undefined {
   let best: GatewayRx | undefined;
-  for (const g of gws) if (!best || g.snr > best.snr) best = g;
+  // indexed: the list may be frozen (see gatewaysOf), and V8 iterates a frozen array with for-of far more slowly
+  for (let i = 0; i < gws.length; i++) {
+    const g = gws[i]!;
+    if (!best || g.snr > best.snr) best = g;
+  }
   return best;
+}
+
+/**
+ * The result's list of receiving gateways: the caller's own list when it is frozen (nobody can
+ * change it: the fleet's air hands one frozen list per set of receiving gateways, shared by
+ * many frames), else a copy. Saves an array per uplink; a duplicate's merge copies a frozen list first.
+ */
+export function gatewaysList(gws: GatewayRx[]): GatewayRx[] {
+  return Object.isFrozen(gws) ? gws : gws.slice();
 }
 
 /** Removes the device from its DevAddr's chain (if it is on one). */

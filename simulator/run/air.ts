@@ -10,6 +10,7 @@ import type { DownlinkRecord, TxRecord } from '../types.ts';
 import type { Region } from '../../firmware/lorawan/region.ts';
 import type { VirtualGateway } from '../gateway/types.ts';
 import { drOf, modulationOfDr } from '../gateway/radio.ts';
+import { ChannelFrame } from '../channel/frame.ts';
 
 /**
  * A real network server behind the fleet's gateways (Semtech UDP, ChirpStack MQTT):
@@ -57,31 +58,52 @@ export interface FleetAir<N extends AirNode = AirNode> extends Air {
   registerNode(devEui: string, node: N): Air;
 }
 
-/** A node's own Air (FleetAir.registerNode): one small object per node, with a shared method. */
+/**
+ * A node's own Air (FleetAir.registerNode): one small object per node, with a shared method. It is
+ * also the node's Transmission.sender: the channel keeps its link state for the node in `link`.
+ */
 class NodeAir<N extends AirNode> implements Air {
+  /** The channel's (Transmission.sender). */
+  link: unknown = undefined;
+
   constructor(
     private readonly key: string,
     private readonly node: N,
-    private readonly air: { send(node: N | undefined, tx: AirTx, rx: (dl: AirRx) => void): void; dupes: boolean },
+    private readonly air: { send(node: N | undefined, tx: AirTx, rx: (dl: AirRx) => void, sender: NodeAir<N> | undefined): void; dupes: boolean },
   ) {}
 
   transmit(tx: AirTx, rx: (dl: AirRx) => void): void {
     // the node the map holds for tx.devEui, when that is this key and nobody replaced it
-    this.air.send(tx.devEui === this.key && !this.air.dupes ? this.node : undefined, tx, rx);
+    if (tx.devEui === this.key && !this.air.dupes) this.air.send(this.node, tx, rx, this);
+    else this.air.send(undefined, tx, rx, undefined);
   }
 }
 
 /**
  * What the air hands the channel: the transmission, carrying its own in-flight state (the channel
- * gives the object back). One object per frame rather than two: at a thousand nodes the per-frame
- * objects are what the CPU cache misses on.
+ * gives the object back) and, as a ChannelFrame, the channel's. One object per frame rather than
+ * three: at thousands of nodes the per-frame objects are what the CPU cache misses on.
  */
-interface AirTransmission<N extends AirNode> extends Transmission {
-  rec: TxRecord;
-  phy: Uint8Array;
-  node: N;
-  rx: (dl: AirRx) => void;
+class AirTransmission<N extends AirNode> extends ChannelFrame {
+  constructor(
+    id: number,
+    tx: AirTx,
+    sender: NodeAir<N> | undefined,
+    readonly rec: TxRecord,
+    readonly phy: Uint8Array,
+    readonly node: N,
+    readonly rx: (dl: AirRx) => void,
+  ) {
+    super(id, node.id, node.x, node.y, tx.freqHz, tx.sf, tx.bwKhz, tx.powerDbm, tx.startMs, tx.airtimeMs, sender);
+  }
 }
+
+/**
+ * A record's receivedBy until its frame is settled (deliver sets the channel's list): one shared,
+ * empty, read-only list rather than an empty array per uplink that deliver drops (the channel's
+ * lists are shared and read-only too).
+ */
+const NOT_YET: GatewayReception[] = [];
 
 /**
  * The record of a transmission; kind, FPort and FRMPayload size from the MHDR MType (0 join request,
@@ -110,9 +132,9 @@ function txRecord(tx: AirTx, node: AirNode): TxRecord {
   const appBytes = hasPort ? phy.length - portAt - 1 - 4 : 0;
   const fPort = hasPort ? phy[portAt] : undefined;
   if (log.isJoin(k)) {
-    return { nodeId: node.id, devEui: tx.devEui, app: node.app, kind, startMs: tx.startMs, airtimeMs: tx.airtimeMs, freqHz: tx.freqHz, dr: tx.dr, sf: tx.sf, bwKhz: tx.bwKhz, powerDbm: tx.powerDbm, phyBytes: phy.length, appBytes, fPort, retry, receivedBy: [], devNonce: counter };
+    return { nodeId: node.id, devEui: tx.devEui, app: node.app, kind, startMs: tx.startMs, airtimeMs: tx.airtimeMs, freqHz: tx.freqHz, dr: tx.dr, sf: tx.sf, bwKhz: tx.bwKhz, powerDbm: tx.powerDbm, phyBytes: phy.length, appBytes, fPort, retry, receivedBy: NOT_YET, devNonce: counter };
   }
-  return { nodeId: node.id, devEui: tx.devEui, app: node.app, kind, startMs: tx.startMs, airtimeMs: tx.airtimeMs, freqHz: tx.freqHz, dr: tx.dr, sf: tx.sf, bwKhz: tx.bwKhz, powerDbm: tx.powerDbm, phyBytes: phy.length, appBytes, fPort, retry, receivedBy: [], fCnt: counter };
+  return { nodeId: node.id, devEui: tx.devEui, app: node.app, kind, startMs: tx.startMs, airtimeMs: tx.airtimeMs, freqHz: tx.freqHz, dr: tx.dr, sf: tx.sf, bwKhz: tx.bwKhz, powerDbm: tx.powerDbm, phyBytes: phy.length, appBytes, fPort, retry, receivedBy: NOT_YET, fCnt: counter };
 }
 
 /**
@@ -120,7 +142,8 @@ function txRecord(tx: AirTx, node: AirNode): TxRecord {
  * the frames sent with the same link values that the same gateways received one shared, read-only
  * list (see the channel's LinkValues.received), so the converted list is made once per shared list,
  * kept in the memo settleEach hands with it, not once per frame (it was ~0.8 KB of garbage per
- * uplink); the server only reads it (it copies the array before keeping it), and these records are frozen.
+ * uplink); the list and its records are frozen, so the server keeps the list in its result without a
+ * copy (network/state.ts gatewaysList; readers index it: for-of over a frozen array is slow in V8).
  */
 function gatewaysOf(received: readonly GatewayReception[], shared: SharedReceptions | null): GatewayRx[] {
   let out = shared !== null ? (shared.memo as GatewayRx[] | undefined) : undefined;
@@ -130,6 +153,7 @@ function gatewaysOf(received: readonly GatewayReception[], shared: SharedRecepti
       const g = received[i]!;
       out.push(Object.freeze({ id: g.gatewayId, rssi: g.rssi, snr: g.snr }));
     }
+    Object.freeze(out);
     if (shared !== null) shared.memo = out;
   }
   return out;
@@ -214,15 +238,17 @@ export function createFleetAir<N extends AirNode>(clock: Clock, channel: RadioCh
     return key;
   };
 
-  /** Puts a frame on air; `known` is its node when the caller knows it, else it is looked up by DevEUI. */
-  function send(known: N | undefined, tx: AirTx, rx: (dl: AirRx) => void): void {
+  /**
+   * Puts a frame on air; `known` is its node when the caller knows it, else it is looked up by DevEUI;
+   * `sender` is that node's NodeAir, when known (the channel's Transmission.sender).
+   */
+  function send(known: N | undefined, tx: AirTx, rx: (dl: AirRx) => void, sender: NodeAir<N> | undefined): void {
     const node = known ?? nodes.get(tx.devEui) ?? nodes.get(tx.devEui.toUpperCase());
     if (!node) throw new Error(`transmission from an unknown device ${tx.devEui}`);
     const rec = txRecord(tx, node);
     txs.push(rec);
     const id = nextId++;
-    const t: AirTransmission<N> = { id, nodeId: node.id, x: node.x, y: node.y, freqHz: tx.freqHz, sf: tx.sf, bwKhz: tx.bwKhz, powerDbm: tx.powerDbm, startMs: tx.startMs, airtimeMs: tx.airtimeMs, rec, phy: tx.phy, node, rx };
-    channel.transmit(t);
+    channel.transmit(new AirTransmission(id, tx, sender, rec, tx.phy, node, rx));
     clock.schedule(tx.startMs + tx.airtimeMs, settle);
   }
 
@@ -237,7 +263,7 @@ export function createFleetAir<N extends AirNode>(clock: Clock, channel: RadioCh
       return new NodeAir(register(devEui, node), node, core);
     },
     transmit(tx: AirTx, rx: (dl: AirRx) => void) {
-      send(undefined, tx, rx);
+      send(undefined, tx, rx, undefined);
     },
   };
 }

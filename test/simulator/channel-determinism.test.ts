@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { createChannel, createRng } from '../../simulator/channel/index.ts';
 import type { ChannelOptions, SettledTransmission, Transmission } from '../../simulator/channel/index.ts';
 import { EU868 } from '../../firmware/lorawan/regions/eu868.ts';
+import { ChannelFrame } from '../../simulator/channel/frame.ts';
 
 const FREQS = [868100000, 868300000, 868500000];
 
@@ -127,6 +128,67 @@ describe('determinism', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('property: a sender slot (Transmission.sender) changes no outcome, even one shared by several nodes', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1000 }), fc.boolean(), (seed, fading) => {
+        const opts: ChannelOptions = { ...options(seed), fading: fading ? 'rayleigh' : 'off', demodulators: 3 };
+        const list = traffic(120, 30);
+        // one slot per node, except nodes 0..9, which share one (the channel must check whose it finds)
+        const slots = new Map<string, { link: unknown }>();
+        const shared = { link: undefined as unknown };
+        const withSlots = list.map((t) => {
+          const k = Number(t.nodeId.slice(4));
+          let slot = k < 10 ? shared : slots.get(t.nodeId);
+          if (slot === undefined) slots.set(t.nodeId, (slot = { link: undefined }));
+          return { ...t, sender: slot };
+        });
+        expect(summary(runAll(opts, withSlots, 7))).toEqual(summary(runAll(opts, list, 7)));
+        // the same slots on a channel with other gateways: what another channel left in them is not used
+        const other: ChannelOptions = { ...opts, gateways: [{ id: 'gZ', x: 400, y: 400 }, { id: 'gA', x: 0, y: 0 }], seed: seed + 1 };
+        expect(summary(runAll(other, withSlots, 7))).toEqual(summary(runAll(other, list, 7)));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('property: ChannelFrames (the record in the transmission) change no outcome, mixed with plain transmissions', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1000 }), fc.boolean(), fc.integer({ min: 1, max: 9 }), (seed, fading, every) => {
+        const opts: ChannelOptions = { ...options(seed), fading: fading ? 'rayleigh' : 'off', demodulators: 2 };
+        const list = traffic(120, 30);
+        const frames = list.map((t, i) =>
+          i % 3 === 2 ? t : new ChannelFrame(t.id, t.nodeId, t.x, t.y, t.freqHz, t.sf, t.bwKhz, t.powerDbm, t.startMs, t.airtimeMs, undefined),
+        );
+        const out = runAll(opts, frames, every);
+        expect(summary(out)).toEqual(summary(runAll(opts, list, every)));
+        for (const o of out) expect(frames).toContain(o.tx);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a ChannelFrame given to transmit again after it settled gets a record of its own', () => {
+    const ch = createChannel({ ...options(3), fading: 'off' });
+    const ref = createChannel({ ...options(3), fading: 'off' });
+    const f = new ChannelFrame(7, 'n1', 100, 200, 868100000, 9, 125, 14, 0, 150, undefined);
+    const plain = { id: 7, nodeId: 'n1', x: 100, y: 200, freqHz: 868100000, sf: 9, bwKhz: 125, powerDbm: 14, startMs: 0, airtimeMs: 150 };
+    ch.transmit(f);
+    ref.transmit(plain);
+    expect(summary(ch.settle(1000))).toEqual(summary(ref.settle(1000)));
+    // the same object on another channel (one that never settled): a record of its own there
+    const ch2 = createChannel({ ...options(3), fading: 'off', demodulators: 1 });
+    const ref2 = createChannel({ ...options(3), fading: 'off', demodulators: 1 });
+    const other = { ...plain, id: 6, nodeId: 'n2', sf: 9, powerDbm: 20 };
+    ch2.transmit(f);
+    ch2.transmit(other);
+    ref2.transmit(plain);
+    ref2.transmit(other);
+    expect(f.end).toBe(150);
+    const again = ch2.settle(2000);
+    expect(again.map((o) => o.tx)).toContain(f);
+    expect(summary(again)).toEqual(summary(ref2.settle(2000)));
   });
 
   it('shadowing is per link: a node keeps its shadowing when other nodes or transmissions are added', () => {

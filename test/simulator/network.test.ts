@@ -127,6 +127,24 @@ describe('network server data path', () => {
     expect(ns.receive(f, meta(1300))).toMatchObject({ reason: 'retransmission' });
   });
 
+  it('keeps a frozen gateways list without copying it (a mutable one is copied), and merges a duplicate into a copy', () => {
+    const ns = server();
+    const mutable = [{ id: 'a', rssi: -100, snr: -3 }];
+    const r0 = ns.receive(abpUp(1), { ...meta(0), gateways: mutable });
+    expect(r0.gateways).not.toBe(mutable);
+    expect(r0.gateways).toEqual(mutable);
+    const frozen = Object.freeze([Object.freeze({ id: 'a', rssi: -100, snr: -3 })]) as unknown as RxMeta['gateways'];
+    const f = abpUp(2);
+    const first = ns.receive(f, { ...meta(1000), gateways: frozen });
+    expect(first.accepted).toBe(true);
+    expect(first.gateways).toBe(frozen);
+    const dup = ns.receive(f, { ...meta(1100), gateways: [{ id: 'b', rssi: -90, snr: 6 }] });
+    expect(dup).toMatchObject({ accepted: false, reason: 'duplicate' });
+    expect(first.gateways!.map((g) => g.id)).toEqual(['a', 'b']);
+    expect(frozen.map((g) => g.id)).toEqual(['a']);
+    expect(first.bestGateway!.id).toBe('b');
+  });
+
   it('ACKs confirmed uplinks in RX1, and ACKs a retransmission again without redelivering', () => {
     const ns = server();
     const f = abpUp(10, { mType: 4 });
