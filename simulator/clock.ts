@@ -41,12 +41,24 @@ class EventHeap {
       g.set(this.h);
       this.h = g;
     }
-    this.siftUp(this.size++, t, id, slot);
+    const i = this.size++;
+    const h = this.h;
+    h[3 * i] = t;
+    h[3 * i + 1] = id;
+    h[3 * i + 2] = slot;
+    this.siftUp(i, i);
   }
 
-  /** Places (t, id, slot) at hole `i` or above it: each step copies one parent down. */
-  siftUp(i: number, t: number, id: number, slot: number): void {
+  /**
+   * Moves the entry stored at index `from` into hole `i` or above it: each step copies one parent
+   * down. The entry is read here rather than passed in: a time (a fractional double) passed to a
+   * call that is not inlined is boxed into a new heap number, one per event.
+   */
+  siftUp(i: number, from: number): void {
     const h = this.h;
+    const t = h[3 * from]!;
+    const id = h[3 * from + 1]!;
+    const slot = h[3 * from + 2]!;
     while (i > 0) {
       const p = (i - 1) >> 2;
       const pt = h[3 * p]!;
@@ -89,23 +101,8 @@ class EventHeap {
       h[3 * i + 2] = h[3 * c + 2]!;
       i = c;
     }
-    // siftUp(i, last entry), written out: passing the time (a fractional double) to a call that is
-    // not inlined boxes it into a new heap number, one per event
-    const t = h[3 * n]!;
-    const id = h[3 * n + 1]!;
-    const slot = h[3 * n + 2]!;
-    while (i > 0) {
-      const p = (i - 1) >> 2;
-      const pt = h[3 * p]!;
-      if (pt < t || (pt === t && h[3 * p + 1]! < id)) break;
-      h[3 * i] = pt;
-      h[3 * i + 1] = h[3 * p + 1]!;
-      h[3 * i + 2] = h[3 * p + 2]!;
-      i = p;
-    }
-    h[3 * i] = t;
-    h[3 * i + 1] = id;
-    h[3 * i + 2] = slot;
+    // the last entry (still stored at index n) rises from the hole
+    this.siftUp(i, n);
   }
 
   /** Keeps the entries whose id passes `keep` (rebuilt in place); `drop` gets the others' slots. */
@@ -114,11 +111,16 @@ class EventHeap {
     const n = this.size;
     this.size = 0;
     for (let i = 0; i < n; i++) {
-      const t = h[3 * i]!;
-      const id = h[3 * i + 1]!;
-      const slot = h[3 * i + 2]!;
-      if (keep(id)) this.siftUp(this.size++, t, id, slot);
-      else drop(slot);
+      if (!keep(h[3 * i + 1]!)) {
+        drop(h[3 * i + 2]! | 0);
+        continue;
+      }
+      // kept entries move down to index size (never past i), then rise from there
+      const k = this.size++;
+      h[3 * k] = h[3 * i]!;
+      h[3 * k + 1] = h[3 * i + 1]!;
+      h[3 * k + 2] = h[3 * i + 2]!;
+      this.siftUp(k, k);
     }
   }
 }

@@ -39,20 +39,11 @@ export function createRn2483(clock: Clock, peer: SerialPeer, opts: Rn2483Options
 // descriptor array, ~0.7 KB) of its own, and every property read of such an object on the
 // MAC's paths sees a new map (megamorphic inline caches). A literal shares one map.
 
-/** The persisted part of a configuration (`mac save`), its channels copied with freeAt 0. */
-const copySaved = (s: Saved): Saved => ({
-  devEui: s.devEui,
-  joinEui: s.joinEui,
-  appKey: s.appKey,
-  devAddr: s.devAddr,
-  nwkSKey: s.nwkSKey,
-  appSKey: s.appSKey,
-  fCntUp: s.fCntUp,
-  fCntDown: s.fCntDown,
-  rx2Dr: s.rx2Dr,
-  rx2FreqHz: s.rx2FreqHz,
-  channels: s.channels.map(freshChannel),
-});
+/**
+ * The persisted part of a configuration (`mac save`), its channels copied with freeAt 0: a whole
+ * configuration of the one boot shape, of which a later boot reads only the saved fields.
+ */
+const copySaved = (s: Saved): Saved => bootConfig(s, s.channels.map(freshChannel));
 
 /** The factory settings of the saved part (without channels: bootConfig is given those). */
 const factorySaved = (region: Region): Saved => ({

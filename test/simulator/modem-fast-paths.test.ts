@@ -7,7 +7,7 @@ import { atNameEnd, decIn, words } from '../../simulator/modems/line.ts';
 import { addTx, createFaultPlan, TxLog, type FaultKind, type FaultRates, type TxLogEntry } from '../../simulator/modems/types.ts';
 import { createClock } from '../../simulator/clock.ts';
 import { createRak3172 } from '../../simulator/modems/rak3172.ts';
-import type { SerialPeer, SerialPeerHandlers } from '../../simulator/hardware/serial.ts';
+import { fakePeer } from './fake-peer.ts';
 
 const refDecIn = (s: string | undefined, min: number, max: number): number | null => {
   if (s === undefined || !/^\d{1,10}$/.test(s)) return null;
@@ -96,22 +96,13 @@ describe('modem emulator fast paths', () => {
 
   it('the RAK3172 AT+SEND argument check matches /^(\\d{1,3}):([0-9a-fA-F]*)$/', () => {
     const clock = createClock();
-    let handlers: SerialPeerHandlers | null = null;
-    const out: string[] = [];
-    const peer: SerialPeer = {
-      attach: (h) => void (handlers = h),
-      write: (s) => void out.push(s),
-      baud: () => 115200,
-      setBaud: () => undefined,
-      autobaud: () => undefined,
-      deviceOpen: () => true,
-    };
+    const { peer, out, feed } = fakePeer(115200);
     createRak3172(clock, peer, { seed: 1, air: { transmit: () => undefined }, hwEui: '0004A30B00FFEE01' });
     const arg = fc.string({ unit: fc.constantFrom('0', '1', '2', '5', '9', ':', 'a', 'F', 'g', ' ', '-'), maxLength: 10 });
     fc.assert(
       fc.property(arg, (a) => {
         out.length = 0;
-        handlers!.onData(`AT+SEND=${a}\r\n`);
+        feed(`AT+SEND=${a}\r\n`);
         // the emulator trims the line first
         const m = /^(\d{1,3}):([0-9a-fA-F]*)$/.exec(`AT+SEND=${a}`.trim().slice('AT+SEND='.length));
         const port = m ? refDecIn(m[1], 1, 223) : null;

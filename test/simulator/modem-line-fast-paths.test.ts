@@ -9,7 +9,7 @@ import { hexToBytes } from '../../simulator/lorawan/frames.ts';
 import { createFaultPlan, type FaultKind, type FaultRates } from '../../simulator/modems/types.ts';
 import { createClock } from '../../simulator/clock.ts';
 import { createRn2483 } from '../../simulator/modems/rn2483.ts';
-import type { SerialPeer, SerialPeerHandlers } from '../../simulator/hardware/serial.ts';
+import { fakePeer } from './fake-peer.ts';
 
 /** The line reader as it was (append, then drop a trailing CR). */
 function refReader(onLine: (line: string) => void, maxLen: number) {
@@ -108,16 +108,7 @@ describe('modem per-uplink fast paths', () => {
     // words() ignores but the fast paths do not take
     const run = (spaced: boolean) => {
       const clock = createClock();
-      let handlers: SerialPeerHandlers | null = null;
-      const out: string[] = [];
-      const peer: SerialPeer = {
-        attach: (h) => void (handlers = h),
-        write: (s) => void out.push(s),
-        baud: () => 57600,
-        setBaud: () => undefined,
-        autobaud: () => undefined,
-        deviceOpen: () => true,
-      };
+      const { peer, out, feed } = fakePeer(57600);
       const modem = createRn2483(clock, peer, { seed: 5, air: { transmit: () => undefined }, hwEui: '0004A30B00FFEE01' });
       const lines = [
         'mac tx uncnf 1 0102',
@@ -138,7 +129,7 @@ describe('modem per-uplink fast paths', () => {
         'mac tx uncnf 4 ' + '00'.repeat(60),
       ];
       for (const l of lines) {
-        handlers!.onData((spaced ? l.replace(' ', '  ') : l) + '\r\n');
+        feed((spaced ? l.replace(' ', '  ') : l) + '\r\n');
         clock.runUntil(clock.now() + 120_000);
       }
       return { out, log: modem.txLog.slice() };

@@ -12,7 +12,7 @@ import { defaultChannels, type MacConfig } from '../../simulator/modems/mac-engi
 import { createClock } from '../../simulator/clock.ts';
 import { createRn2483 } from '../../simulator/modems/rn2483.ts';
 import { EU868 } from '../../firmware/lorawan/regions/eu868.ts';
-import type { SerialPeer, SerialPeerHandlers } from '../../simulator/hardware/serial.ts';
+import { fakePeer } from './fake-peer.ts';
 import { decIn, isHex } from '../../simulator/modems/line.ts';
 import { freshConfig, param, type RakParamHost } from '../../simulator/modems/rak3172-params.ts';
 import { regionByName } from '../../firmware/lorawan/regions.ts';
@@ -207,17 +207,9 @@ describe('modem session paths', () => {
 
   it('the RN2483 boot configuration equals the former spread copies, keys in the same order', () => {
     const clock = createClock();
-    let h: SerialPeerHandlers | null = null;
-    const peer: SerialPeer = {
-      attach: (x) => void (h = x),
-      write: () => undefined,
-      baud: () => 57600,
-      setBaud: () => undefined,
-      autobaud: () => undefined,
-      deviceOpen: () => true,
-    };
+    const { peer, feed } = fakePeer(57600);
     const m = createRn2483(clock, peer, { seed: 1, air: { transmit: () => undefined }, hwEui: '0004A30B00FFEE01' }) as unknown as { cfg: MacConfig };
-    const send = (line: string) => h!.onData(line + '\r\n');
+    const send = (line: string) => feed(line + '\r\n');
     // the former boot: `{ ...base, dr: 5, ... }` over the factory settings, or over a copy of the saved configuration
     const rest = { dr: 5, adr: false, txPowerIdx: 1, retx: 7, rx1DelayMs: 1000, rx1DrOffset: 0, devNonce: 0, joined: false, maxDCycle: 0, dutyCycle: true, linkCheck: false };
     const factory = {
