@@ -43,10 +43,14 @@ export function createDutyCycleLedger(region: Region, capacity: number): DutyCyc
   let lastHz = NaN;
   let lastBand = -1;
   let lastDc = 0;
+  // ... and that sub-band's window once made (not looked up in `bands` on every call: one object
+  // fewer touched per uplink)
+  let lastWin: AirtimeWindow | undefined;
   function bandOf(hz: number): number {
     if (hz !== lastHz) {
       lastBand = subBandIndex(region, hz);
       lastDc = lastBand >= 0 ? region.subBands[lastBand].dutyCycle : 0;
+      lastWin = undefined;
       lastHz = hz;
     }
     return lastBand;
@@ -55,7 +59,7 @@ export function createDutyCycleLedger(region: Region, capacity: number): DutyCyc
   return {
     record: function (tMs: number, freqHz: number, airtimeMs: number): void {
       const b = bandOf(freqHz);
-      if (b >= 0) band(b).record(tMs, airtimeMs);
+      if (b >= 0) (lastWin || (lastWin = band(b))).record(tMs, airtimeMs);
       all.record(tMs, airtimeMs);
     },
     earliest: function (tMs: number, freqHz: number, airtimeMs: number): number {
@@ -65,7 +69,7 @@ export function createDutyCycleLedger(region: Region, capacity: number): DutyCyc
       let t = all.earliest(tMs, airtimeMs, Infinity);
       if (t < 0) return -1;
       if (lastDc > 0) {
-        t = band(b).earliest(t, airtimeMs, lastDc * DUTY_CYCLE_WINDOW_MS);
+        t = (lastWin || (lastWin = band(b))).earliest(t, airtimeMs, lastDc * DUTY_CYCLE_WINDOW_MS);
         if (t < 0) return -1;
       }
       if (maxDCycle > 0) {
