@@ -27,25 +27,24 @@ export interface Clock {
 type Callback = (arg: unknown) => void;
 
 /**
- * A 4-ary min-heap of events keyed by (time, id). Entry i is h[3i..3i+2] = time, id and
- * the pool slot of the event's callback: one array of numbers, so sifting moves no
- * object pointers, and a node's four children are adjacent in memory.
+ * A 4-ary min-heap of events keyed by (time, id). Entry i is h[2i], h[2i+1] = time and id:
+ * one array of numbers, so sifting moves no object pointers, and a node's four children
+ * are adjacent in memory. The event's callback is found from its id (see `createClock`).
  */
 class EventHeap {
-  h = new Float64Array(3 * 256);
+  h = new Float64Array(2 * 256);
   size = 0;
 
-  push(t: number, id: number, slot: number): void {
-    if (3 * this.size === this.h.length) {
+  push(t: number, id: number): void {
+    if (2 * this.size === this.h.length) {
       const g = new Float64Array(2 * this.h.length);
       g.set(this.h);
       this.h = g;
     }
     const i = this.size++;
     const h = this.h;
-    h[3 * i] = t;
-    h[3 * i + 1] = id;
-    h[3 * i + 2] = slot;
+    h[2 * i] = t;
+    h[2 * i + 1] = id;
     this.siftUp(i, i);
   }
 
@@ -56,21 +55,18 @@ class EventHeap {
    */
   siftUp(i: number, from: number): void {
     const h = this.h;
-    const t = h[3 * from]!;
-    const id = h[3 * from + 1]!;
-    const slot = h[3 * from + 2]!;
+    const t = h[2 * from]!;
+    const id = h[2 * from + 1]!;
     while (i > 0) {
       const p = (i - 1) >> 2;
-      const pt = h[3 * p]!;
-      if (pt < t || (pt === t && h[3 * p + 1]! < id)) break;
-      h[3 * i] = pt;
-      h[3 * i + 1] = h[3 * p + 1]!;
-      h[3 * i + 2] = h[3 * p + 2]!;
+      const pt = h[2 * p]!;
+      if (pt < t || (pt === t && h[2 * p + 1]! < id)) break;
+      h[2 * i] = pt;
+      h[2 * i + 1] = h[2 * p + 1]!;
       i = p;
     }
-    h[3 * i] = t;
-    h[3 * i + 1] = id;
-    h[3 * i + 2] = slot;
+    h[2 * i] = t;
+    h[2 * i + 1] = id;
   }
 
   /**
@@ -87,39 +83,34 @@ class EventHeap {
       const first = 4 * i + 1;
       if (first >= n) break;
       let c = first;
-      let ct = h[3 * c]!;
+      let ct = h[2 * c]!;
       const end = first + 4 < n ? first + 4 : n;
       for (let k = first + 1; k < end; k++) {
-        const tk = h[3 * k]!;
-        if (tk < ct || (tk === ct && h[3 * k + 1]! < h[3 * c + 1]!)) {
+        const tk = h[2 * k]!;
+        if (tk < ct || (tk === ct && h[2 * k + 1]! < h[2 * c + 1]!)) {
           c = k;
           ct = tk;
         }
       }
-      h[3 * i] = ct;
-      h[3 * i + 1] = h[3 * c + 1]!;
-      h[3 * i + 2] = h[3 * c + 2]!;
+      h[2 * i] = ct;
+      h[2 * i + 1] = h[2 * c + 1]!;
       i = c;
     }
     // the last entry (still stored at index n) rises from the hole
     this.siftUp(i, n);
   }
 
-  /** Keeps the entries whose id passes `keep` (rebuilt in place); `drop` gets the others' slots. */
-  filter(keep: (id: number) => boolean, drop: (slot: number) => void): void {
+  /** Keeps the entries whose id passes `keep` (rebuilt in place). */
+  filter(keep: (id: number) => boolean): void {
     const h = this.h;
     const n = this.size;
     this.size = 0;
     for (let i = 0; i < n; i++) {
-      if (!keep(h[3 * i + 1]!)) {
-        drop(h[3 * i + 2]! | 0);
-        continue;
-      }
+      if (!keep(h[2 * i + 1]!)) continue;
       // kept entries move down to index size (never past i), then rise from there
       const k = this.size++;
-      h[3 * k] = h[3 * i]!;
-      h[3 * k + 1] = h[3 * i + 1]!;
-      h[3 * k + 2] = h[3 * i + 2]!;
+      h[2 * k] = h[2 * i]!;
+      h[2 * k + 1] = h[2 * i + 1]!;
       this.siftUp(k, k);
     }
   }
@@ -138,77 +129,40 @@ export function createClock(startMs = 0): Clock {
   let seq = 0;
   const near = new EventHeap();
   const far = new EventHeap();
-  // The callback pool: fns[slot], args[slot]; `free` is a stack of unused slots.
-  let cap = 1024;
-  const fns: Array<Callback | null> = new Array(cap).fill(null);
-  const args: unknown[] = new Array(cap).fill(undefined);
-  let free = new Int32Array(cap);
-  let freeTop = 0;
-  for (let s = cap - 1; s >= 0; s--) free[freeTop++] = s;
-  // Which ids are live (scheduled, neither run nor cancelled): a direct-mapped table,
-  // slot id & mask holds the id while it is live and 0 otherwise. Ids are consecutive,
-  // so live ids collide only when more than `tableSize` ids separate the oldest live one
-  // from the newest; the table then doubles. Cheaper than a Set on every schedule and run.
-  let tableSize = 1 << 12;
-  let liveIds = new Int32Array(tableSize);
+  // The live events: a direct-mapped table, entry k = id & (size - 1) is
+  // ev[3k], ev[3k+1], ev[3k+2] = the live id (0 when free), its function and its argument.
+  // Liveness, function and argument share one entry (one memory line), so running or
+  // cancelling an event scheduled long ago touches one cold line, not three (a live-id
+  // table plus a callback pool). Ids are consecutive, so live ids collide only when more
+  // than `size` ids separate the oldest live one from the newest; the table then doubles.
+  // Ids stay below 2^31: small integers to V8, stored in the array without boxing.
+  // A cancelled event's entry is freed at once; its heap entry is dropped when it surfaces.
+  let size = 1 << 12;
+  let ev: unknown[] = emptyTable(size);
   let liveCount = 0;
-  const isLive = (id: number): boolean => liveIds[id & (tableSize - 1)] === id;
-  const setLive = (id: number): void => {
-    while (liveIds[id & (tableSize - 1)] !== 0) {
-      // the slot holds an older live id: double the table and place every live id again
-      const old = liveIds;
-      tableSize *= 2;
-      liveIds = new Int32Array(tableSize);
-      for (let i = 0; i < old.length; i++) {
-        const v = old[i]!;
-        if (v !== 0) liveIds[v & (tableSize - 1)] = v;
+  const isLive = (id: number): boolean => ev[3 * (id & (size - 1))] === id;
+  /** Doubles the table until id's entry is free, placing every live event again. */
+  const grow = (id: number): void => {
+    while (ev[3 * (id & (size - 1))] !== 0) {
+      const old = ev;
+      const oldSize = size;
+      size *= 2;
+      ev = emptyTable(size);
+      for (let j = 0; j < oldSize; j++) {
+        const v = old[3 * j] as number;
+        if (v === 0) continue;
+        const k = 3 * (v & (size - 1));
+        ev[k] = v;
+        ev[k + 1] = old[3 * j + 1];
+        ev[k + 2] = old[3 * j + 2];
       }
     }
-    liveIds[id & (tableSize - 1)] = id;
-    liveCount++;
-  };
-  const unsetLive = (id: number): boolean => {
-    const k = id & (tableSize - 1);
-    if (liveIds[k] !== id) return false;
-    liveIds[k] = 0;
-    liveCount--;
-    return true;
-  };
-
-  /** A free pool slot holding fn and arg. */
-  const take = (fn: Callback, arg: unknown): number => {
-    if (freeTop === 0) {
-      // every slot is in use: double the pool
-      const old = cap;
-      cap *= 2;
-      free = new Int32Array(cap);
-      for (let k = cap - 1; k >= old; k--) free[freeTop++] = k;
-      for (let k = old; k < cap; k++) {
-        fns.push(null);
-        args.push(undefined);
-      }
-    }
-    const slot = free[--freeTop]!;
-    fns[slot] = fn;
-    args[slot] = arg;
-    return slot;
-  };
-  const release = (slot: number): void => {
-    fns[slot] = null;
-    args[slot] = undefined;
-    free[freeTop++] = slot;
   };
 
   /** The heap holding the next live event (cancelled tops are dropped first); null when none. */
   const next = (): EventHeap | null => {
-    while (near.size > 0 && !isLive(near.h[1]!)) {
-      release(near.h[2]! | 0);
-      near.pop();
-    }
-    while (far.size > 0 && !isLive(far.h[1]!)) {
-      release(far.h[2]! | 0);
-      far.pop();
-    }
+    while (near.size > 0 && !isLive(near.h[1]!)) near.pop();
+    while (far.size > 0 && !isLive(far.h[1]!)) far.pop();
     if (far.size === 0) return near.size > 0 ? near : null;
     if (near.size === 0) return far;
     const a = near.h;
@@ -218,22 +172,23 @@ export function createClock(startMs = 0): Clock {
 
   /** Rebuilds the heaps when cancelled entries dominate them (keeps memory bounded). */
   const compact = (): void => {
-    const size = near.size + far.size;
-    if (size < 1024 || liveCount * 2 > size) return;
-    near.filter(isLive, release);
-    far.filter(isLive, release);
+    const n = near.size + far.size;
+    if (n < 1024 || liveCount * 2 > n) return;
+    near.filter(isLive);
+    far.filter(isLive);
   };
 
   const runTop = (q: EventHeap): void => {
     const h = q.h;
     const t = h[0]!;
-    const id = h[1]!;
-    const slot = h[2]! | 0;
-    const fn = fns[slot]!;
-    const arg = args[slot];
-    release(slot);
+    const k = 3 * (h[1]! & (size - 1));
+    const fn = ev[k + 1] as Callback;
+    const arg = ev[k + 2];
+    ev[k] = 0;
+    ev[k + 1] = null;
+    ev[k + 2] = undefined;
+    liveCount--;
     q.pop();
-    unsetLive(id);
     if (t > now) now = t;
     fn(arg);
   };
@@ -245,8 +200,16 @@ export function createClock(startMs = 0): Clock {
     if (t === Infinity) t = now;
     const id = ++seq;
     if (id > 0x7fffffff) throw new RangeError('clock: more than 2^31 events in one run');
-    setLive(id);
-    (t - now >= FAR_MS ? far : near).push(t, id, take(fn as Callback, arg));
+    let k = 3 * (id & (size - 1));
+    if (ev[k] !== 0) {
+      grow(id);
+      k = 3 * (id & (size - 1));
+    }
+    ev[k] = id;
+    ev[k + 1] = fn;
+    ev[k + 2] = arg;
+    liveCount++;
+    (t - now >= FAR_MS ? far : near).push(t, id);
     return id;
   };
 
@@ -261,7 +224,15 @@ export function createClock(startMs = 0): Clock {
       return scheduleCall(now + (ms > 0 && ms !== Infinity ? ms : 0), fn, arg);
     },
     cancel(id) {
-      if (typeof id === 'number' && id > 0 && id <= seq && unsetLive(id)) compact();
+      // (a fractional or out-of-range id never equals the id stored in its entry)
+      if (typeof id !== 'number' || !(id > 0 && id <= seq)) return;
+      const k = 3 * (id & (size - 1));
+      if (ev[k] !== id) return;
+      ev[k] = 0;
+      ev[k + 1] = null;
+      ev[k + 2] = undefined;
+      liveCount--;
+      compact();
     },
     runUntil(tMs) {
       for (;;) {
@@ -280,4 +251,12 @@ export function createClock(startMs = 0): Clock {
     pending: () => liveCount,
   };
   return clock;
+}
+
+/** A free event table of `n` entries (see `createClock`): one array, so one elements kind. */
+function emptyTable(n: number): unknown[] {
+  // filled by push, not `new Array(3 * n)`: V8 keeps a pushed array "packed" (no hole checks)
+  const a: unknown[] = [];
+  for (let k = 0; k < n; k++) a.push(0, null, undefined);
+  return a;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createClock } from '../../simulator/clock.ts';
+import { type Clock, createClock } from '../../simulator/clock.ts';
 
 describe('discrete-event clock', () => {
   it('runs events in time order, ties in insertion order', () => {
@@ -136,6 +136,83 @@ describe('discrete-event clock', () => {
         expect(c.pending()).toBe(0);
       }),
       { numRuns: 60 },
+    );
+  });
+  it('matches a simple reference clock under interleaved schedule/cancel/run, incl. stale ids that share a table entry (property)', () => {
+    // The reference: a plain list of pending events, run in (time, id) order. The clock keys its
+    // event table by id modulo a power of two, so ids that alias a live event's entry (id + 4096k,
+    // already run or never issued) must be ignored, and table growth must keep every live event.
+    const refClock = (): Clock => {
+      let now = 0;
+      let seq = 0;
+      let evs: { t: number; id: number; fn: () => void }[] = [];
+      const schedule = (at: number, fn: () => void): number => {
+        evs.push({ t: at > now && at !== Infinity ? at : now, id: ++seq, fn });
+        return seq;
+      };
+      const first = () => evs.reduce<(typeof evs)[0] | undefined>((b, e) => (!b || e.t < b.t || (e.t === b.t && e.id < b.id) ? e : b), undefined);
+      const runOne = (e: (typeof evs)[0]): void => {
+        evs = evs.filter((x) => x !== e);
+        if (e.t > now) now = e.t;
+        e.fn();
+      };
+      return {
+        now: () => now,
+        schedule,
+        scheduleCall: (at, fn, arg) => schedule(at, () => fn(arg)),
+        after: (ms, fn) => schedule(now + (ms > 0 && ms !== Infinity ? ms : 0), fn),
+        afterCall: (ms, fn, arg) => schedule(now + (ms > 0 && ms !== Infinity ? ms : 0), () => fn(arg)),
+        cancel: (id) => void (evs = evs.filter((e) => e.id !== id)),
+        runUntil(t) {
+          for (let e = first(); e && e.t <= t; e = first()) runOne(e);
+          if (t > now) now = t;
+        },
+        step() {
+          const e = first();
+          if (e) runOne(e);
+          return e !== undefined;
+        },
+        pending: () => evs.length,
+      };
+    };
+    // the same script against any clock: returns its trace
+    const drive = (c: Clock, ops: [number, number, number][]): string[] => {
+      const log: string[] = [];
+      const ids: number[] = [];
+      const fire = (tag: number): void => {
+        log.push(`${tag}@${c.now()}`);
+        if (tag % 3 === 0) ids.push(c.afterCall(tag % 11, fire, tag + 1)); // callbacks schedule too
+        if (tag % 5 === 0 && ids.length > 0) c.cancel(ids[tag % ids.length]!); // and cancel
+      };
+      let tag = 0;
+      for (const [kind, a, b] of ops) {
+        if (kind === 0) ids.push(c.afterCall(a % 2000, fire, tag++));
+        else if (kind === 1 && ids.length > 0) c.cancel(ids[b % ids.length]!);
+        else if (kind === 2 && ids.length > 0) {
+          c.cancel(ids[b % ids.length]! + 4096 * (1 + (a % 3)));
+          c.cancel(-a);
+          c.cancel(a + 0.5);
+        } else if (kind === 3) {
+          // a burst: many short events, most cancelled at once (the table grows past older live ids)
+          for (let k = 0; k < a; k++) {
+            const id = c.afterCall(k % 50, fire, tag++);
+            if (k % 5 !== 0) c.cancel(id);
+            else ids.push(id);
+          }
+        } else if (kind === 4) c.runUntil(c.now() + (b % 300));
+        else log.push(`step ${c.step()}`);
+        log.push(`pending ${c.pending()} now ${c.now()}`);
+      }
+      c.runUntil(1e9);
+      log.push(`end ${c.pending()}`);
+      return log;
+    };
+    const op = fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 5000 }));
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 60 }), (ops) => {
+        expect(drive(createClock(), ops)).toEqual(drive(refClock(), ops));
+      }),
+      { numRuns: 40 },
     );
   });
 });
