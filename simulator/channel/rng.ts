@@ -226,26 +226,9 @@ export function createRng(seed: Seed, ...path: Seed[]): Rng {
   return new Sfc32(state[0]!, state[1]!, state[2]!, state[3]!);
 }
 
-/** One sfc32 step on `state` (Sfc32.next32). */
-function stepState(): number {
-  const a = state[0]!;
-  const b = state[1]!;
-  const c = state[2]!;
-  const d = state[3]!;
-  const t = (((a + b) | 0) + d) | 0;
-  state[3] = d + 1;
-  state[0] = b ^ (b >>> 9);
-  state[1] = c + (c << 3);
-  state[2] = ((c << 21) | (c >>> 11)) + t;
-  return t >>> 0;
-}
-
-/** Sfc32.float on `state`. */
-const floatOfState = (): number => ((stepState() >>> 5) * 67108864 + (stepState() >>> 6)) / TWO_53;
-
 /**
- * createRng(seed, a, b, c).gaussian(mean, sd): the first normal deviate of that stream, the same
- * number, without a generator object and a path array (the channel draws one per node and gateway).
+ * createRng(seed, a, b, c).gaussian(mean, sd): the first normal deviate of that stream, without
+ * the path array (the channel draws one per node and gateway at start-up).
  */
 export function firstGaussian(seed: Seed, a: Seed, b: Seed, c: Seed, mean: number, sd: number): number {
   startStream(seed);
@@ -254,10 +237,5 @@ export function firstGaussian(seed: Seed, a: Seed, b: Seed, c: Seed, mean: numbe
   absorbText(String(c));
   finishLanes();
   seedFromLanes();
-  for (let i = 0; i < 12; i++) stepState(); // as the Sfc32 constructor mixes
-  // Sfc32.gaussian with no spare
-  const u1 = 1 - floatOfState();
-  const u2 = floatOfState();
-  const r = Math.sqrt(-2 * Math.log(u1));
-  return mean + sd * r * Math.cos(2 * Math.PI * u2);
+  return new Sfc32(state[0]!, state[1]!, state[2]!, state[3]!).gaussian(mean, sd);
 }

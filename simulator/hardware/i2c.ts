@@ -60,35 +60,16 @@ export function i2cWriteBytes(data: Uint8Array | number[]): ArrayLike<number> {
 }
 
 export class VirtualI2cBus implements I2cBus {
-  // The attached devices and their addresses, in parallel lists searched linearly: a board
-  // has one to three chips, and a fleet has a bus per node (a 128-slot table per node cost
-  // 1 KB each). The lookup runs only when a driver turns to another chip (see lastAddr).
-  private addrs: number[] = [];
-  private devices: I2cDevice[] = [];
-  // The device found last (a driver talks to one chip at a time): when a node wakes, its
-  // bus object is out of the CPU caches, and this spares searching the lists as well.
-  // None is -1 with no device, not NaN: a NaN field is a boxed number, one more object to reach.
-  private lastAddr = -1;
-  private lastDevice: I2cDevice | undefined = undefined;
+  private readonly devices = new Map<number, I2cDevice>();
 
   attach(addr: number, device: I2cDevice): void {
     if (!(Number.isInteger(addr) && addr >= 0 && addr < 0x80)) throw new RangeError(`bad 7-bit I2C address ${addr}`);
-    if (this.addrs.indexOf(addr) >= 0) throw new Error(`I2C address 0x${addr.toString(16)} already in use`);
-    // new lists of the exact length (a push would reserve room for 16 more, per node)
-    this.addrs = this.addrs.concat([addr]);
-    this.devices = this.devices.concat([device]);
-    this.lastAddr = -1;
-    this.lastDevice = undefined;
+    if (this.devices.has(addr)) throw new Error(`I2C address 0x${addr.toString(16)} already in use`);
+    this.devices.set(addr, device);
   }
 
   detach(addr: number): void {
-    const i = Number.isInteger(addr) ? this.addrs.indexOf(addr) : -1;
-    if (i >= 0) {
-      this.addrs.splice(i, 1);
-      this.devices.splice(i, 1);
-    }
-    this.lastAddr = -1;
-    this.lastDevice = undefined;
+    this.devices.delete(addr);
   }
 
   writeTo(addr: number, data: Uint8Array | number[]): void {
@@ -100,14 +81,8 @@ export class VirtualI2cBus implements I2cBus {
   }
 
   private device(addr: number): I2cDevice {
-    const last = this.lastDevice;
-    if (addr === this.lastAddr && last !== undefined) return last;
-    // only attached addresses (integers 0..0x7f) are found: anything else is a NACK
-    const i = this.addrs.indexOf(addr);
-    if (i < 0) throw new I2cNackError(addr);
-    const d = this.devices[i]!;
-    this.lastAddr = addr;
-    this.lastDevice = d;
+    const d = this.devices.get(addr);
+    if (!d) throw new I2cNackError(addr);
     return d;
   }
 }

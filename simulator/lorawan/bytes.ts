@@ -2,7 +2,7 @@
 // both directions and cheap empty arrays.
 
 /** Value of each hex digit's char code (0-9, a-f, A-F), -1 for anything else. */
-const HEX_VALUE = new Int8Array(128).fill(-1);
+export const HEX_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < 16; i++) {
   HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
   HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
@@ -16,15 +16,23 @@ export function hexToBytes(hex: string): Uint8Array | null {
   if (hex.length % 2 !== 0) return null;
   if (hex.length === 0) return emptyBytes();
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) {
-    const a = hex.charCodeAt(2 * i);
-    const b = hex.charCodeAt(2 * i + 1);
+  return hexInto(hex, 0, out.length, out) ? out : null;
+}
+
+/**
+ * Decodes the `n` bytes of hex text at `s[from]` (2n digits, either case) into `out[0, n)`;
+ * false as soon as a character is not a hex digit (`out` then partly written).
+ */
+export function hexInto(s: string, from: number, n: number, out: Uint8Array): boolean {
+  for (let i = 0; i < n; i++) {
+    const a = s.charCodeAt(from + 2 * i);
+    const b = s.charCodeAt(from + 2 * i + 1);
     const hi = a < 128 ? HEX_VALUE[a]! : -1;
     const lo = b < 128 ? HEX_VALUE[b]! : -1;
-    if (hi < 0 || lo < 0) return null;
+    if (hi < 0 || lo < 0) return false;
     out[i] = (hi << 4) | lo;
   }
-  return out;
+  return true;
 }
 
 /** Upper-case hex text of the bytes (lower-case with `lower`, as Buffer's toString('hex')). */
@@ -64,11 +72,17 @@ export function hexEqualsLe(hex: string, b: Uint8Array, off: number, n: number):
 }
 
 /** The zero-length buffer behind every empty array made here (see emptyBytes). */
-const NO_BYTES = new ArrayBuffer(0);
+const EMPTY_BUFFER = new ArrayBuffer(0);
 
 /**
  * A fresh empty Uint8Array. V8 builds `new Uint8Array(0)` and empty slices on its slow
  * path (about 10x a small array's cost); a view of one shared zero-length buffer is a
  * new array all the same, and it has no byte anyone could write.
  */
-export const emptyBytes = (): Uint8Array => new Uint8Array(NO_BYTES);
+export const emptyBytes = (): Uint8Array => new Uint8Array(EMPTY_BUFFER);
+
+/**
+ * One shared empty array, for code that only reads it (a placeholder, an empty argument). An
+ * array handed out to callers is a fresh one (emptyBytes): the caller may keep or compare it.
+ */
+export const NO_BYTES: Uint8Array = new Uint8Array(0);

@@ -287,10 +287,9 @@ export function createLoRaCrypto(opts: CryptoOptions = {}): LoRaCrypto {
   const checkAccept = (b: Uint8Array): void => {
     if (b.length !== 17 && b.length !== 33) throw new RangeError(`join accept must be 17 or 33 bytes, got ${b.length}`);
   };
-  const dataMic32 = (nwkSKey: Uint8Array, dir: Dir, devAddr: number, fCnt32: number, msg: Uint8Array, len = msg.length): number => {
-    if (len > 255 || len > msg.length) throw new RangeError('data-frame message must be at most 255 bytes (and within msg)');
-    return dataMic32Of(keys.get(nwkSKey), dir, devAddr, fCnt32, msg, len);
-  };
+  // (dataMic32Of checks the length)
+  const dataMic32 = (nwkSKey: Uint8Array, dir: Dir, devAddr: number, fCnt32: number, msg: Uint8Array, len = msg.length): number =>
+    dataMic32Of(keys.get(nwkSKey), dir, devAddr, fCnt32, msg, len);
   const mic4 = (w: number): Uint8Array => Uint8Array.of(w >>> 24, (w >>> 16) & 0xff, (w >>> 8) & 0xff, w & 0xff);
   return {
     keys,

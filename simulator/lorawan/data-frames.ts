@@ -6,7 +6,7 @@
 // the encryption blocks (lora-packet's FCntMSBytes). Parsers never throw.
 import { emptyBytes } from './bytes.ts';
 import { cryptInto, dataMic32Of, loraCrypto as C, type Dir, type KeyContext } from './crypto.ts';
-import { checkKey, fail, isKey, MType, ok, putLe, putMic, readLe, type Result } from './frame-common.ts';
+import { checkKey, fail, isKey, micIs, MType, ok, putLe, putMic, readLe, type Result } from './frame-common.ts';
 import type { SessionKeys } from './join-frames.ts';
 
 /** `b.slice(start, end)` for start <= end, without the slow empty case. */
@@ -183,8 +183,7 @@ function micMatches(phy: Uint8Array, nwk: KeyContext, fCnt32: number): boolean {
   const micAt = phy.length - 4;
   // the low 16 bits come from the frame itself, the upper 16 from the caller (as lora-packet's FCntMSBytes)
   const fCnt = ((fCnt32 >>> 16) * 0x10000 + (phy[6]! | (phy[7]! << 8))) >>> 0;
-  const wire = ((phy[micAt]! << 24) | (phy[micAt + 1]! << 16) | (phy[micAt + 2]! << 8) | phy[micAt + 3]!) >>> 0;
-  return dataMic32Of(nwk, dirOf(phy[0]! >> 5), readLe(phy, 1, 4), fCnt, phy, micAt) === wire;
+  return micIs(phy, micAt, dataMic32Of(nwk, dirOf(phy[0]! >> 5), readLe(phy, 1, 4), fCnt, phy, micAt));
 }
 
 /** Verifies the MIC with the given 32-bit FCnt and decrypts FRMPayload. */

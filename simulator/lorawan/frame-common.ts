@@ -30,13 +30,8 @@ export function readLe(b: Uint8Array, off: number, n: number): number {
   return v;
 }
 
-/** Writes a MIC (a big-endian number, as the crypto functions give it) at `dst[off]`. */
-export function putMic(dst: Uint8Array, off: number, mic: number): void {
-  dst[off] = mic >>> 24;
-  dst[off + 1] = mic >>> 16;
-  dst[off + 2] = mic >>> 8;
-  dst[off + 3] = mic;
-}
+/** putMic(dst, off, mic) writes a MIC (a big-endian number, as the crypto functions give it) at `dst[off]`. */
+export { put32 as putMic } from './aes.ts';
 
 /** The 4 MIC bytes at `b[off]` equal the big-endian number `mic`. */
 export const micIs = (b: Uint8Array, off: number, mic: number): boolean =>

@@ -4,6 +4,7 @@
 // DevStatusReq, NewChannelReq, RXTimingSetupReq, TxParamSetupReq, DlChannelReq).
 import { dataRate, txPowerDbm, type Region } from '../../firmware/lorawan/region.ts';
 import { decryptScannedWith, reconstructFCnt, scanDataHeaderInto, verifyDataMicWith, type DataLayout } from '../lorawan/frames.ts';
+import { NO_BYTES } from '../lorawan/bytes.ts';
 import { CID, decodeLinkAdrReq, devStatusAns, linkAdrAns, parseMacCommands, simpleCommand, type MacCommand } from '../lorawan/mac.ts';
 import type { KeyContext } from '../lorawan/crypto.ts';
 import type { MacConfig } from './mac-engine.ts';
@@ -19,7 +20,6 @@ export interface OpenedDownlink {
 
 /** The layout openDownlink scans a frame into (one for all devices: read at once, kept by no one). */
 const LAYOUT: DataLayout = { mType: 2, devAddr: 0, fCnt16: 0, fCtrl: 0, fOptsLen: 0, fPort: -1, payloadAt: 0, micAt: 0 };
-const NO_BYTES = new Uint8Array(0);
 
 /**
  * The downlink addressed to this device with a valid MIC, decrypted; null otherwise. `nwk` and

@@ -1,25 +1,12 @@
 // Text-line plumbing shared by the modem emulators: assembling received bytes into
-// command lines, writing replies with the reply faults (drop, garbage), and the
-// wake/hang state both modules share.
-import type { SerialPeer } from '../hardware/serial.ts';
-import type { FaultPlan } from './types.ts';
-import { hexToBytes } from '../lorawan/frames.ts';
-
-// The reader and replier are classes rather than closures: they run for every command
-// line of a thousand emulators whose state is rarely in the CPU cache, and an instance is
-// one object to reach (its methods are shared) where closures are one each plus a context.
+// command lines (pushChars; createLineReader for a stand-alone reader), the junk line of
+// the 'garbage' reply fault, CRLF-terminated replies, and the parsers of command words,
+// numbers and hex arguments.
+import { HEX_VALUE, hexInto, hexToBytes } from '../lorawan/bytes.ts';
 
 /** Splits received characters into lines ending in LF (a CR before it is dropped). */
 export function createLineReader(onLine: (line: string) => void, maxLen = 520): { push(chunk: string): void; clear(): void } {
-  return new LineReader({ onLine }, maxLen);
-}
-
-/**
- * The same, calling `target.onLine(line)`: an emulator passes itself (its shared method)
- * rather than a closure made for every emulator.
- */
-export function createLineReaderFor(target: { onLine(line: string): void }, maxLen = 520): { push(chunk: string): void; clear(): void } {
-  return new LineReader(target, maxLen);
+  return new LineReader(onLine, maxLen);
 }
 
 /** What pushChars assembles lines for: the buffer of the line being received, and its handler. */
@@ -60,18 +47,15 @@ export function pushChars(t: LineTarget, chunk: string, maxLen: number): void {
   }
 }
 
+/** createLineReader's reader: pushChars on its own buffer. */
 class LineReader implements LineTarget {
   lineBuf = '';
-  private readonly target: { onLine(line: string): void };
+  readonly onLine: (line: string) => void;
   private readonly maxLen: number;
 
-  constructor(target: { onLine(line: string): void }, maxLen: number) {
-    this.target = target;
+  constructor(onLine: (line: string) => void, maxLen: number) {
+    this.onLine = onLine;
     this.maxLen = maxLen;
-  }
-
-  onLine(line: string): void {
-    this.target.onLine(line);
   }
 
   push(chunk: string): void {
@@ -80,37 +64,6 @@ class LineReader implements LineTarget {
 
   clear(): void {
     this.lineBuf = '';
-  }
-}
-
-/** Writes reply lines to the peer, applying the reply faults. */
-export function createReplier(peer: SerialPeer, faults: FaultPlan, rng: () => number): {
-  reply(line: string): void;
-  /** Written whatever the reply faults say (boot banners). */
-  raw(line: string): void;
-} {
-  return new Replier(peer, faults, rng);
-}
-
-class Replier {
-  private readonly peer: SerialPeer;
-  private readonly faults: FaultPlan;
-  private readonly rng: () => number;
-
-  constructor(peer: SerialPeer, faults: FaultPlan, rng: () => number) {
-    this.peer = peer;
-    this.faults = faults;
-    this.rng = rng;
-  }
-
-  reply(line: string): void {
-    if (this.faults.take('drop-reply')) return;
-    if (this.faults.take('garbage')) this.peer.write(junk(this.rng) + '\r\n');
-    this.peer.write(withCrlf(line));
-  }
-
-  raw(line: string): void {
-    this.peer.write(line + '\r\n');
   }
 }
 
@@ -165,12 +118,6 @@ export function macTxSplit(line: string): number {
   return sp;
 }
 
-/** Value of each ASCII hex digit, -1 for other characters. */
-const HEX_VALUE = new Int8Array(128).fill(-1);
-for (let i = 0; i < 16; i++) {
-  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
-  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
-}
 /** The bytes hexPayload decodes into, and a view of each length on them (made once). */
 const PAYLOAD = new Uint8Array(256);
 const PAYLOAD_VIEWS: Uint8Array[] = [];
@@ -186,14 +133,7 @@ export function hexPayload(s: string, from: number, to: number): Uint8Array | nu
   if (hexLen % 2 !== 0) return null;
   const n = hexLen / 2;
   if (n > PAYLOAD.length) return hexToBytes(s.substring(from, to));
-  for (let i = 0; i < n; i++) {
-    const a = s.charCodeAt(from + 2 * i);
-    const b = s.charCodeAt(from + 2 * i + 1);
-    const hi = a < 128 ? HEX_VALUE[a]! : -1;
-    const lo = b < 128 ? HEX_VALUE[b]! : -1;
-    if (hi < 0 || lo < 0) return null;
-    PAYLOAD[i] = (hi << 4) | lo;
-  }
+  if (!hexInto(s, from, n, PAYLOAD)) return null;
   return PAYLOAD_VIEWS[n] ?? (PAYLOAD_VIEWS[n] = PAYLOAD.subarray(0, n));
 }
 

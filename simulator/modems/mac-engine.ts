@@ -21,22 +21,39 @@ import { loraCrypto, type KeyContext } from '../lorawan/crypto.ts';
 import { CID, encodeMacCommands, type MacCommand } from '../lorawan/mac.ts';
 import { heard, Join, NO_ANSWERS, NO_CHANNEL, Uplink, WAIT, windowsClosed, type Operation } from './mac-ops.ts';
 import type { DataFrame } from '../lorawan/frames.ts';
+import { NO_BYTES } from '../lorawan/bytes.ts';
 import { BAND0, CH_BAND, CH_ENABLED, CH_FIELDS, CH_FREE_AT, CH_MAX_DR, CH_MIN_DR, channelTable, defaultChannels, GLOBAL, NO_TABLE, RADIO, tablesOf, uplinkAirtimeMs } from './mac-tables.ts';
 
 export { defaultChannels };
 export type { Channel, MacConfig, MacEngine, MacEngineOptions, StartError, StartResult, TxOutcome } from './types.ts';
 
+/**
+ * When the channel whose fields are at `t[k]` (chTable) is free, for pickChannel and nextFreeMs:
+ * `base` (the radio and the aggregated duty cycle), then, with the duty cycle on, the channel's
+ * (per-channel mode) or its sub-band's off-time (`times`, the engine's freeAt), and not before
+ * `now`. Small and monomorphic, so V8 inlines it into both loops.
+ */
+function channelFreeAt(t: number[], k: number, times: Float64Array, base: number, now: number, dutyCycle: boolean, perChannel: boolean): number {
+  if (!dutyCycle) return base;
+  let at = base;
+  if (perChannel) at = Math.max(at, t[k + CH_FREE_AT]!);
+  else {
+    const b = t[k + CH_BAND]!;
+    if (b >= 0) at = Math.max(at, times[BAND0 + b]!);
+  }
+  return Math.max(at, now);
+}
+
 /** Work list of pickChannel (indices of the free channels); one for all engines, so it stays in the CPU cache. */
 const freeList: number[] = [];
 
 const JOIN_ACCEPT_DELAY1_MS = 5000;
-const NO_FOPTS = new Uint8Array(0);
 /**
  * The frame description `send` gives buildDataFrame, filled in for each frame: one object for
  * all engines rather than one per uplink (buildDataFrame only reads it, and keeps nothing).
  * The same fields as the literal it replaces (no adrAckReq / fPending: they read as absent).
  */
-const FRAME: DataFrame = { mType: 2, devAddr: 0, fCnt: 0, adr: false, ack: false, fOpts: NO_FOPTS, fPort: 0, payload: NO_FOPTS };
+const FRAME: DataFrame = { mType: 2, devAddr: 0, fCnt: 0, adr: false, ack: false, fOpts: NO_BYTES, fPort: 0, payload: NO_BYTES };
 /** The result of every accepted start (shared: callers only read it). */
 const STARTED: StartResult = { ok: true };
 
@@ -172,15 +189,7 @@ export class Engine implements MacEngine {
     for (let i = 0, k = 0; k < t.length; i++, k += CH_FIELDS) {
       if (!(t[k + CH_ENABLED] === 1 && dr >= t[k + CH_MIN_DR]! && dr <= t[k + CH_MAX_DR]!)) continue;
       usable++;
-      let at = base;
-      if (dutyCycle) {
-        if (perChannel) at = Math.max(at, t[k + CH_FREE_AT]!);
-        else {
-          const b = t[k + CH_BAND]!;
-          if (b >= 0) at = Math.max(at, times[BAND0 + b]!);
-        }
-        at = Math.max(at, now);
-      }
+      const at = channelFreeAt(t, k, times, base, now, dutyCycle, perChannel);
       if (at <= now) free[nFree++] = i;
       else if (at < soonest) soonest = at;
     }
@@ -198,20 +207,11 @@ export class Engine implements MacEngine {
     const times = this.freeAt;
     const base = Math.max(times[GLOBAL]!, times[RADIO]!);
     const dutyCycle = this.cfg.dutyCycle;
+    const perChannel = this.perChannel;
     let soonest = Infinity;
     for (let k = 0; k < t.length; k += CH_FIELDS) {
       if (!(t[k + CH_ENABLED] === 1 && dr >= t[k + CH_MIN_DR]! && dr <= t[k + CH_MAX_DR]!)) continue;
-      // when the channel is free: the radio and the aggregated duty cycle, then (duty cycle on)
-      // the channel's or its sub-band's off-time, and not before now
-      let free = base;
-      if (dutyCycle) {
-        if (this.perChannel) free = Math.max(free, t[k + CH_FREE_AT]!);
-        else {
-          const b = t[k + CH_BAND]!;
-          if (b >= 0) free = Math.max(free, times[BAND0 + b]!);
-        }
-        free = Math.max(free, now);
-      }
+      const free = channelFreeAt(t, k, times, base, now, dutyCycle, perChannel);
       if (free < soonest) soonest = free;
     }
     return soonest;
@@ -329,7 +329,7 @@ export class Engine implements MacEngine {
     if (port < 1 || port > 223) return { ok: false, error: 'invalid_param' };
     if (cfg.fCntUp > 0xffffffff) return { ok: false, error: 'fcnt_rollover' };
     const link = cfg.linkCheck;
-    let fOpts: Uint8Array = NO_FOPTS;
+    let fOpts: Uint8Array = NO_BYTES;
     if (link || this.macAnswers.length > 0) {
       const all = link ? this.macAnswers.concat([{ cid: CID.LinkCheck, name: 'LinkCheck', payload: new Uint8Array(0) }]) : this.macAnswers;
       // whole commands only, as many as fit in the 15 FOpts bytes
@@ -356,7 +356,7 @@ export class Engine implements MacEngine {
     f.fPort = port;
     f.payload = payload;
     u.phy = buildDataFrameWith(f, u.nwk, u.app);
-    f.payload = NO_FOPTS; // keep no reference to the caller's bytes
+    f.payload = NO_BYTES; // keep no reference to the caller's bytes
     cfg.fCntUp = fCnt + 1;
     this.macAnswers = NO_ANSWERS;
     this.ackDownlink = false;
@@ -387,7 +387,7 @@ export class Engine implements MacEngine {
       const f = (cf[i * 3]! | (cf[i * 3 + 1]! << 8) | (cf[i * 3 + 2]! << 16)) * 100;
       if (f > 0) this.cfg.channels.push({ freqHz: f, minDr: 0, maxDr: 5, enabled: true, dcycle: this.o.defaultDcycle, freeAt: 0 });
     }
-    this.chOf = null;
+    // (the channel table is stale: resetChannels cleared chOf, and the array is a new one)
   }
 }
 

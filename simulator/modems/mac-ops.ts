@@ -8,13 +8,13 @@ import { handleDownlinkMac, openDownlink } from './downlink.ts';
 import type { Engine } from './mac-engine.ts';
 import type { AirRx, Received, TxOutcome } from './types.ts';
 import { CID, type MacCommand } from '../lorawan/mac.ts';
+import { NO_BYTES } from '../lorawan/bytes.ts';
 import type { KeyContext } from '../lorawan/crypto.ts';
 
 // Engine.pickChannel's answers besides a channel index
 export const NO_CHANNEL = -1;
 export const WAIT = -2;
 
-const NO_BYTES = new Uint8Array(0);
 /** Pending MAC answers when there are none (shared: the answers are only read, never changed in place). */
 export const NO_ANSWERS: MacCommand[] = [];
 /** The outcomes without downlink or LinkCheck (shared: callers only read them). */

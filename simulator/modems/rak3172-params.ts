@@ -37,8 +37,6 @@ export interface RakParamHost {
 
 /** AT+NAME=? queries and AT+NAME=value settings; false when NAME is unknown. */
 export function param(m: RakParamHost, name: string, v: string): boolean {
-  // two functions: the settings make closures (and so a context on every call); the queries,
-  // one before every uplink (AT+DR=?), make none
   return v === '?' ? query(m, name) : set(m, name, v);
 }
 

@@ -43,7 +43,7 @@ export function createRn2483(clock: Clock, peer: SerialPeer, opts: Rn2483Options
  * The persisted part of a configuration (`mac save`), its channels copied with freeAt 0: a whole
  * configuration of the one boot shape, of which a later boot reads only the saved fields.
  */
-const copySaved = (s: Saved): Saved => bootConfig(s, s.channels.map(freshChannel));
+const copySaved = (s: Saved): MacConfig => bootConfig(s, s.channels.map(freshChannel));
 
 /** The factory settings of the saved part (without channels: bootConfig is given those). */
 const factorySaved = (region: Region): Saved => ({
@@ -149,7 +149,7 @@ class Rn2483 extends EmulatorBase implements ModemEmulator {
     this.syncPending = false;
     const saved = this.saved;
     // a boot keeps the saved part (channels copied with freeAt 0), else the factory settings
-    this.cfg = saved ? bootConfig(saved, saved.channels.map(freshChannel)) : bootConfig(factorySaved(region), defaultChannels(region, DEFAULT_DCYCLE));
+    this.cfg = saved ? copySaved(saved) : bootConfig(factorySaved(region), defaultChannels(region, DEFAULT_DCYCLE));
     this.engine = createMacEngine({ clock, air: this.air, region, rng: this.rng, dutyCycleMode: 'channel', defaultDcycle: DEFAULT_DCYCLE, txLog: this.log }, this.cfg);
     this.writeRaw(RN2483_VERSION);
   }

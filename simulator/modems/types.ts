@@ -230,7 +230,7 @@ export interface FaultPlan {
  * nothing ever armed): its hot paths then skip the plan (take would answer false, drawing nothing).
  */
 export function createFaultPlan(rates: FaultRates, rng: () => number, owner?: { faultless: boolean }): FaultPlan {
-  return new Faults(rates, rng, owner ?? null);
+  return new Faults(rates, rng, owner ?? { faultless: true });
 }
 
 /**
@@ -241,37 +241,32 @@ export function createFaultPlan(rates: FaultRates, rng: () => number, owner?: { 
  */
 class Faults implements FaultPlan {
   private readonly armed: Partial<Record<FaultKind, number>> = {};
-  // Fast path: most emulators have no rates and nothing armed. Counting what is armed and
-  // checking the rates once (they are fixed for the plan's life) answers that case without
-  // the keyed lookups; it draws no random numbers, exactly like the full path for a zero rate.
-  private armedTotal = 0;
-  private readonly anyRate: boolean;
   private readonly rates: FaultRates;
   private readonly rng: () => number;
-  private readonly owner: { faultless: boolean } | null;
+  // Fast path: most emulators have no rates and nothing armed. `flag.faultless` (the owner's,
+  // or the plan's own without one) says so; `take` then answers false without the keyed
+  // lookups, drawing no random numbers, exactly like the full path for a zero rate.
+  private readonly flag: { faultless: boolean };
 
-  constructor(rates: FaultRates, rng: () => number, owner: { faultless: boolean } | null) {
+  constructor(rates: FaultRates, rng: () => number, flag: { faultless: boolean }) {
     this.rates = rates;
     this.rng = rng;
-    this.owner = owner;
+    this.flag = flag;
     let any = false;
     for (const k in rates) if ((rates[k as FaultKind] ?? 0) > 0) any = true;
-    this.anyRate = any;
-    if (owner) owner.faultless = !any;
+    flag.faultless = !any;
   }
 
   inject(kind: FaultKind): void {
-    if (this.owner) this.owner.faultless = false;
+    this.flag.faultless = false;
     this.armed[kind] = (this.armed[kind] ?? 0) + 1;
-    this.armedTotal++;
   }
 
   take(kind: FaultKind): boolean {
-    if (this.armedTotal === 0 && !this.anyRate) return false;
+    if (this.flag.faultless) return false;
     const n = this.armed[kind] ?? 0;
     if (n > 0) {
       this.armed[kind] = n - 1;
-      this.armedTotal--;
       return true;
     }
     const p = this.rates[kind] ?? 0;

@@ -6,17 +6,17 @@
 //              lower the TX power (raise the power index) with the remaining steps;
 //   steps < 0: raise the TX power (lower the index) one step per 3 dB, down to index 0.
 // The DR is never lowered by the network (the device's ADR back-off does that).
-// No decision until the history is full, so a node is judged on N uplinks.
+// No decision until the history is full, so a node is judged on N uplinks: the caller
+// (data.ts adrStep) asks only then, with the history's best SNR.
 
+/** What adrDecide needs besides the best SNR. */
 export interface AdrInput {
-  snrHistory: readonly number[];
   dr: number;
   txPowerIdx: number;
   requiredSnrDb: number;
   maxDr: number;
   maxTxPowerIdx: number;
   installationMarginDb: number;
-  historyLength: number;
 }
 
 export interface AdrDecision {
@@ -24,16 +24,8 @@ export interface AdrDecision {
   txPowerIdx: number;
 }
 
-/** The DR and power index the device should use, or null when no change is due. */
-export function adrDecide(a: AdrInput): AdrDecision | null {
-  if (a.snrHistory.length < a.historyLength) return null;
-  let snrMax = -Infinity;
-  for (const s of a.snrHistory) if (s > snrMax) snrMax = s;
-  return adrDecideMax(snrMax, a);
-}
-
-/** adrDecide for a full history whose best SNR is `snrMax` (a.snrHistory is not read). */
-export function adrDecideMax(snrMax: number, a: AdrInput): AdrDecision | null {
+/** The DR and power index the device should use given the best SNR of its full history, or null when no change is due. */
+export function adrDecide(snrMax: number, a: AdrInput): AdrDecision | null {
   const margin = snrMax - a.requiredSnrDb - a.installationMarginDb;
   let steps = Math.floor(margin / 3);
   let dr = a.dr;

@@ -21,7 +21,7 @@ import {
   parseMacCommands,
   type MacCommand,
 } from '../lorawan/mac.ts';
-import { adrDecideMax, type AdrInput } from './adr.ts';
+import { adrDecide, type AdrInput } from './adr.ts';
 import { clearSnr } from './snr.ts';
 import { requiredSnrDb } from './region.ts';
 import { bestGateway, clearMacQueue, gatewaysList, nwkContext, rxWindow, type Ctx, type DeviceState } from './state.ts';
@@ -186,8 +186,7 @@ function macAnswers(ctx: Ctx, dev: DeviceState, cmds: readonly MacCommand[], met
   return out;
 }
 
-const NO_SNR: readonly number[] = Object.freeze([]);
-const ADR_INPUT: AdrInput = { snrHistory: NO_SNR, dr: 0, txPowerIdx: 0, requiredSnrDb: 0, maxDr: 0, maxTxPowerIdx: 0, installationMarginDb: 0, historyLength: 0 };
+const ADR_INPUT: AdrInput = { dr: 0, txPowerIdx: 0, requiredSnrDb: 0, maxDr: 0, maxTxPowerIdx: 0, installationMarginDb: 0 };
 
 function adrStep(ctx: Ctx, dev: DeviceState, dr: number): MacCommand | null {
   if (dev.adrPending) {
@@ -195,8 +194,8 @@ function adrStep(ctx: Ctx, dev: DeviceState, dr: number): MacCommand | null {
     dev.adrPending = false;
     return null;
   }
-  if (dev.snrCount < ctx.adr.historyLength) return null; // adrDecide waits for a full history
-  // one reused input object (adrDecideMax keeps no reference to it; the history is in ctx.snr)
+  if (dev.snrCount < ctx.adr.historyLength) return null; // no decision before the history is full
+  // one reused input object (adrDecide keeps no reference to it)
   const a = ADR_INPUT;
   a.dr = dr;
   a.txPowerIdx = dev.txPowerIdx;
@@ -204,8 +203,7 @@ function adrStep(ctx: Ctx, dev: DeviceState, dr: number): MacCommand | null {
   a.maxDr = ctx.region.maxAdrDr;
   a.maxTxPowerIdx = dev.maxPowerIdx !== undefined ? Math.min(dev.maxPowerIdx, ctx.region.maxTxPowerIdx) : ctx.region.maxTxPowerIdx;
   a.installationMarginDb = ctx.adr.installationMarginDb;
-  a.historyLength = ctx.adr.historyLength;
-  const d = adrDecideMax(ctx.snr.max(dev), a);
+  const d = adrDecide(ctx.snr.max(dev), a);
   if (!d) return null;
   dev.adrPending = true;
   dev.pendingAdrPower = d.txPowerIdx;

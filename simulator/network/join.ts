@@ -15,9 +15,8 @@ import {
   joinRequestDevNonce,
   parseJoinRequest,
   verifyJoinRequestWith,
-  type JoinAccept,
 } from '../lorawan/frames.ts';
-import { bestGateway, bindAddr, gatewaysList, clearMacQueue, devNonceUsed, startSession, useDevNonce, type Ctx } from './state.ts';
+import { bestGateway, bindAddr, gatewaysList, clearMacQueue, devNonceUsed, rxWindow, startSession, useDevNonce, type Ctx } from './state.ts';
 import { clearSnr } from './snr.ts';
 import type { Downlink, ReceiveResult, RxMeta } from './types.ts';
 
@@ -30,9 +29,6 @@ function devAddrFor(netId: number, random: number): number {
   // Other NetID types: keep it simple, use the low bits of the NetID as a 7-bit prefix.
   return (((netId & 0x7f) << 25) | (random & 0x01ffffff)) >>> 0;
 }
-
-/** The accept being built: one reused description (buildJoinAcceptWith only reads it). */
-const ACCEPT: JoinAccept = { joinNonce: 0, netId: 0, devAddr: 0, rx1DrOffset: 0, rx2Dr: 0, rxDelaySec: 0 };
 
 export function handleJoin(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResult {
   if (!isJoinRequest(phy)) {
@@ -79,24 +75,16 @@ export function handleJoin(ctx: Ctx, phy: Uint8Array, meta: RxMeta): ReceiveResu
   dev.adrPending = false;
   clearMacQueue(dev);
 
-  const a = ACCEPT;
-  a.joinNonce = joinNonce;
-  a.netId = netId;
-  a.devAddr = devAddr;
-  a.rx1DrOffset = ctx.opts.rx1DrOffset;
-  a.rx2Dr = ctx.region.rx2.dr;
-  a.rxDelaySec = ctx.opts.rxDelaySec;
-  const accept = buildJoinAcceptWith(a, appKey);
+  const accept = buildJoinAcceptWith(
+    { joinNonce, netId, devAddr, rx1DrOffset: ctx.opts.rx1DrOffset, rx2Dr: ctx.region.rx2.dr, rxDelaySec: ctx.opts.rxDelaySec },
+    appKey,
+  );
   ctx.stats.joins++;
   ctx.stats.downlinks++;
   const best = bestGateway(meta.gateways);
   const gateways = gatewaysList(meta.gateways);
-  // state.ts rxWindow's values (JoinAcceptDelay1 or 2, RX1 offset 0), written straight into the literals
-  const rx1 = ctx.opts.rxWindow === 1;
-  const atMs = rx1 ? meta.timeMs + JOIN_ACCEPT_DELAY1_MS : meta.timeMs + JOIN_ACCEPT_DELAY1_MS + 1000;
-  const freqHz = rx1 ? ctx.region.rx1FreqHz(meta.freqHz) : ctx.region.rx2.freqHz;
-  const dr = rx1 ? ctx.region.rx1Dr(meta.dr, 0) : ctx.region.rx2.dr;
-  const window = rx1 ? 1 : 2;
+  // JoinAcceptDelay1 or 2, RX1 DR offset 0
+  const { atMs, freqHz, dr, window } = rxWindow(ctx, meta, JOIN_ACCEPT_DELAY1_MS, ctx.opts.rxWindow, 0);
   // two literals each instead of conditional spreads: the same keys in the same order
   if (best) {
     const downlink: Downlink = { phy: accept, atMs, freqHz, dr, window, gatewayId: best.id, kind: 'join-accept' };

@@ -57,7 +57,7 @@ export class SnrHistories {
     return out;
   }
 
-  /** The best SNR of the device's history (-Infinity when empty), scanned oldest first as adrDecide did. */
+  /** The best SNR of the device's history (-Infinity when empty): what adrDecide is given. */
   max(dev: DeviceState): number {
     let m = -Infinity;
     const ring = this.ring;

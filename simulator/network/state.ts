@@ -222,8 +222,7 @@ export function unbindAddr(ctx: Ctx, dev: DeviceState): void {
 
 /** Binds the device to `devAddr` (last on its chain), leaving the DevAddr of its current session. */
 export function bindAddr(ctx: Ctx, dev: DeviceState, devAddr: number): void {
-  unbindAddr(ctx, dev);
-  dev.nextSameAddr = null;
+  unbindAddr(ctx, dev); // leaves dev.nextSameAddr null
   const first = ctx.byAddr.get(devAddr);
   if (first === undefined) {
     ctx.byAddr.set(devAddr, dev);

@@ -14,6 +14,7 @@ import { createRng, type Seed } from '../channel/rng.ts';
 import type { BoardProfile } from '../../scripts/build/boards.ts';
 import { DEVICE_FILE, type SettingsOverride } from '../../firmware/core/app.ts';
 import { createSensorHardware, type Signals } from './sensors.ts';
+import { clockTimers } from './virtual-node.ts';
 
 export interface DeviceModeOptions {
   id: string;
@@ -45,8 +46,7 @@ export function createDeviceModeNode(o: DeviceModeOptions): DeviceModeNode {
   const modem = o.board.modem === 'rn2483' ? createRn2483(o.clock, pair.peer, emuOpts) : createRak3172(o.clock, pair.peer, emuOpts);
   const storage = createVirtualStorage();
   if (o.settings) storage.write(DEVICE_FILE, JSON.stringify(o.settings));
-  const timers = { now: () => o.clock.now(), setTimeout: (fn: () => void, ms: number) => o.clock.after(ms, fn) };
-  const hw = createSensorHardware(o.app, o.board.pins, timers, o.signals ?? {});
+  const hw = createSensorHardware(o.app, o.board.pins, clockTimers(o.clock), o.signals ?? {});
   const battery = o.board.battery;
   const touch = (): void => hw.touch();
   return {

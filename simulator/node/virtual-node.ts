@@ -207,7 +207,8 @@ class ClockTimers {
 
 const timersOfClock = new WeakMap<Clock, ClockTimers>();
 
-function clockTimers(clock: Clock): ClockTimers {
+/** The one ClockTimers of `clock`. */
+export function clockTimers(clock: Clock): ClockTimers {
   let t = timersOfClock.get(clock);
   if (t === undefined) {
     t = new ClockTimers(clock);

@@ -48,9 +48,8 @@ export interface FleetAir<N extends AirNode = AirNode> extends Air {
   readonly downlinks: DownlinkRecord[];
   /** Transmissions no gateway received because of a collision. */
   collisions(): number;
-  register(devEui: string, node: N): void;
   /**
-   * register(devEui, node), and an Air for that node's modem to transmit on: its frames with that
+   * Registers `node` under `devEui`, and returns an Air for that node's modem to transmit on: its frames with that
    * DevEUI reach their node without a lookup by DevEUI (a map lookup by a string that is not the
    * key's own object compares the texts; per uplink, with the map and its keys cold in the caches).
    * Frames with another DevEUI are looked up as `transmit` does; so are all once a DevEUI is registered twice.
@@ -243,7 +242,7 @@ export function createFleetAir<N extends AirNode>(clock: Clock, channel: RadioCh
    * `sender` is that node's NodeAir, when known (the channel's Transmission.sender).
    */
   function send(known: N | undefined, tx: AirTx, rx: (dl: AirRx) => void, sender: NodeAir<N> | undefined): void {
-    const node = known ?? nodes.get(tx.devEui) ?? nodes.get(tx.devEui.toUpperCase());
+    const node = known ?? nodes.get(tx.devEui.toUpperCase());
     if (!node) throw new Error(`transmission from an unknown device ${tx.devEui}`);
     const rec = txRecord(tx, node);
     txs.push(rec);
@@ -256,9 +255,6 @@ export function createFleetAir<N extends AirNode>(clock: Clock, channel: RadioCh
     txs,
     downlinks,
     collisions: () => collisions,
-    register(devEui, node) {
-      register(devEui, node);
-    },
     registerNode(devEui, node) {
       return new NodeAir(register(devEui, node), node, core);
     },

@@ -77,26 +77,6 @@ interface RunNode extends AirNode {
   delivered: number;
 }
 
-/**
- * The FCnts the network delivered, in arrival order, as (node index, FCnt) pairs: one growing
- * array for the run, where an array per node was one more object per node and, per uplink, one
- * more cold object to reach and now and then to grow. Each node's deliveredFCnts is built from it.
- */
-class DeliveredLog {
-  pairs = new Float64Array(2048);
-  length = 0;
-  add(index: number, fCnt: number): void {
-    if (this.length === this.pairs.length) {
-      const g = new Float64Array(2 * this.pairs.length);
-      g.set(this.pairs);
-      this.pairs = g;
-    }
-    this.pairs[this.length] = index;
-    this.pairs[this.length + 1] = fCnt;
-    this.length += 2;
-  }
-}
-
 /** Powers a node up (a clock callback shared by every node: no closure per node). */
 const startNode = (sim: VirtualNode): void => sim.start();
 
@@ -127,7 +107,9 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
   // pass over the lists at the end replace an increment per gateway keyed by its id (slow keyed
   // access by a string that is not a literal).
   const acceptedBy = new Map<readonly GatewayReception[], number>();
-  const deliveredLog = new DeliveredLog();
+  // the FCnts the network delivered, in arrival order, as (node index, FCnt) pairs: one array for
+  // the run rather than one per node (one more cold object to reach per uplink); finishNodes sorts them out
+  const deliveredLog: number[] = [];
   let joinsAccepted = 0;
   const external = o.external ? { gateways: await o.external.gateways(clock), region: f.region } : undefined;
 
@@ -142,7 +124,7 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
       }
       if (r.kind !== 'data' || r.retransmission || !r.payload || !r.fPort) return;
       node.delivered++;
-      if (r.fCnt !== undefined) deliveredLog.add(node.index, r.fCnt);
+      if (r.fCnt !== undefined) deliveredLog.push(node.index, r.fCnt);
       if (!o.onUplink) return;
       const d = decodeUplink(node.app, { bytes: r.payload, fPort: r.fPort });
       o.onUplink({
@@ -249,11 +231,10 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetRunResult> {
  * Hands each node's counts to its outcome, and checks that every transmission its modem logged went
  * on air (the air completed each record from the log as the frame went on air: air.ts txRecord).
  */
-function finishNodes(nodes: RunNode[], delivered: DeliveredLog): void {
+function finishNodes(nodes: RunNode[], delivered: number[]): void {
   for (const n of nodes) {
     if (n.log.count() !== n.sent) throw new Error(`node ${n.id}: modem logged ${n.log.count()} transmissions, the air saw ${n.sent}`);
     n.out!.delivered = n.delivered;
   }
-  const p = delivered.pairs;
-  for (let i = 0; i < delivered.length; i += 2) (nodes[p[i]!] as RunNode).out!.deliveredFCnts.add(p[i + 1]!);
+  for (let i = 0; i < delivered.length; i += 2) nodes[delivered[i]!]!.out!.deliveredFCnts.add(delivered[i + 1]!);
 }

@@ -378,10 +378,6 @@ export class Bme280Twin extends RegisterI2cDevice {
     return out;
   }
 
-  protected override regRead(reg: number): number {
-    return this.regAt(reg, this.measuring());
-  }
-
   private regAt(reg: number, busy: boolean): number {
     if (reg === 0xd0) return this.chipId;
     if (reg === 0xf3) return busy ? 0x08 : 0x00;
