@@ -40,9 +40,14 @@ export function newWriter(): BitWriter {
 /**
  * Appends the `n` low bits of the integer `v` (0 <= v < 2^n, n <= 32), MSB first, at bit w.n
  * of w.b: a list that grows, or (device encoder) a byte array already of the final size.
+ * With no w.b (the device encoder's sizing pass) it only counts the bits.
  */
 export function bwPut(w: BitWriter, v: number, n: number): void {
   var b = w.b;
+  if (!b) {
+    w.n += n;
+    return;
+  }
   while (n > 0) {
     var used = w.n % 8;
     var i = (w.n - used) / 8;

@@ -20,23 +20,20 @@ export function findUplink(ups: CUplink[], port: number): CUplink | undefined {
  * stores a sample as [time][payload]: one array instead of a payload copied into a second).
  */
 export function encodeUplinkAfter(p: CUplink, readings: Readings, pre: number): Uint8Array {
-  // The size first (what putField will write), then the bits straight into a byte array of
-  // exactly that size: no list that grows byte by byte and is then copied. The cast: bwPut
-  // writes a byte array the way it writes a list (see bits.ts).
-  var w: BitWriter = { b: null as unknown as number[], n: 1, s: 0 };
-  var i: number;
-  var f: CField;
-  for (i = 0; i < p.f.length; i++) {
-    f = p.f[i];
-    if (f.t === 3) w.n += byteList(f, readings ? readings[f.n] : undefined) ? f.b + 1 : 1;
-    else if (f.m === 0) w.n += f.b;
-    else w.n += (f.m === 1 ? 1 : 0) + (valueCode(f, readings ? readings[f.n] : undefined, w) >= 0 ? f.b : 0);
+  // Two passes of putField: the first with no buffer only counts the bits (see bwPut), the
+  // second writes them straight into a byte array of exactly that size, after `pre` bytes: no
+  // list that grows byte by byte and is then copied. The cast: bwPut writes a byte array the
+  // way it writes a list (see bits.ts).
+  var w: BitWriter = { b: null as unknown as number[], n: 0, s: 0 };
+  var out: Uint8Array | null = null;
+  for (;;) {
+    bwPut(w, 0, 1);
+    for (var i = 0; i < p.f.length; i++) putField(w, p.f[i], readings ? readings[p.f[i].n] : undefined);
+    if (out) break;
+    out = new Uint8Array(pre + ((w.n + 7) >> 3));
+    w.b = out as unknown as number[];
+    w.n = pre * 8;
   }
-  var out = new Uint8Array(pre + ((w.n + 7) >> 3));
-  w.b = out as unknown as number[];
-  w.n = pre * 8;
-  bwPut(w, 0, 1);
-  for (i = 0; i < p.f.length; i++) putField(w, p.f[i], readings ? readings[p.f[i].n] : undefined);
   // the saturation flag (the first bit)
   if (w.s) out[pre] |= 128;
   return out;

@@ -18,7 +18,7 @@ export const app = defineApp({
     const bme = createBme280(hal);
     const battery = createBattery(hal);
     let count = 0;
-    // the steps are made once (not on every read): they keep no state of their own
+    // the steps are made once per node (not on every read); they hold only the read in flight
     const steps: ReadStep[] = [
       step(bme, (r, v) => {
         if (v) {

@@ -23,7 +23,7 @@ export const app = defineApp({
     const water = createDs18b20(hal, pins.oneWire);
     const battery = createBattery(hal);
     let alarm = false;
-    // the steps are made once (not on every read): they keep no state of their own
+    // the steps are made once per node (not on every read); they hold only the read in flight
     const steps: ReadStep[] = [
       step(water, 'waterTemperature'),
       step(sonar, (r, mm) => {

@@ -249,10 +249,14 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
       uplinkTimer = hal.setTimeout(plan, at - now);
       return;
     }
-    send(frame, frameCount, framePort, now, air);
+    send(frame, frameCount, now, air);
   }
 
-  function send(bytes: Uint8Array, count: number, port: number, now: number, air: number): void {
+  /**
+   * Sends the frame buildFrame() just made: its port and payload start are read here, once, from
+   * framePort and frameFrom; its count is a parameter, as the outcome callback keeps it.
+   */
+  function send(bytes: Uint8Array, count: number, now: number, air: number): void {
     const confirmed = urgent ? s.alarmConfirmed : config().confirmed;
     // deep sleep cannot wake on UART traffic: stay awake while the modem talks
     hal.sleep(false);
@@ -261,8 +265,7 @@ export function createNode(hal: Hal, app: AppDefinition, makeModem: ModemFactory
     persist.nextFCntUp();
     // The outcome: a callback per send, as it keeps this send's count (0: the alarm sample),
     // airtime and start (a stale callback after a reset must not take a later send's values)
-    // (the frame's payload starts at frameFrom, set by the buildFrame() just before)
-    modem.send(port, bytes, confirmed, (o: TxOutcome) => {
+    modem.send(framePort, bytes, confirmed, (o: TxOutcome) => {
       if (!sending) return;
       sending = false;
       const k = o.kind;

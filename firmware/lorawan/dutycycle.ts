@@ -33,24 +33,21 @@ export function createDutyCycleLedger(region: Region, capacity: number): DutyCyc
   // sub-band (the usual case) keeps one window instead of six, which on a board is several
   // hundred JsVars of RAM (each window holds 3 x capacity doubles).
   const bands: Array<AirtimeWindow | undefined> = [];
-  function band(b: number): AirtimeWindow {
-    return bands[b] || (bands[b] = createAirtimeWindow(capacity, DUTY_CYCLE_WINDOW_MS));
-  }
   const all = createAirtimeWindow(capacity, DUTY_CYCLE_WINDOW_MS);
   let maxDCycle = 0;
-  // The sub-band of the last frequency asked about, and its duty cycle: a node asks about the
-  // same frequency every time, so the region's sub-band list is searched once, not per uplink.
+  // The sub-band of the last frequency asked about, its duty cycle and its window (made here when
+  // new): a node asks about the same frequency every time, so the region's sub-band list is
+  // searched and `bands` looked up once, not per uplink.
   let lastHz = NaN;
   let lastBand = -1;
   let lastDc = 0;
-  // ... and that sub-band's window once made (not looked up in `bands` on every call: one object
-  // fewer touched per uplink)
   let lastWin: AirtimeWindow | undefined;
   function bandOf(hz: number): number {
     if (hz !== lastHz) {
-      lastBand = subBandIndex(region, hz);
-      lastDc = lastBand >= 0 ? region.subBands[lastBand].dutyCycle : 0;
-      lastWin = undefined;
+      const b = subBandIndex(region, hz);
+      lastBand = b;
+      lastDc = b >= 0 ? region.subBands[b].dutyCycle : 0;
+      lastWin = b < 0 ? undefined : bands[b] || (bands[b] = createAirtimeWindow(capacity, DUTY_CYCLE_WINDOW_MS));
       lastHz = hz;
     }
     return lastBand;
@@ -59,7 +56,7 @@ export function createDutyCycleLedger(region: Region, capacity: number): DutyCyc
   return {
     record: function (tMs: number, freqHz: number, airtimeMs: number): void {
       const b = bandOf(freqHz);
-      if (b >= 0) (lastWin || (lastWin = band(b))).record(tMs, airtimeMs);
+      if (b >= 0) lastWin!.record(tMs, airtimeMs);
       all.record(tMs, airtimeMs);
     },
     earliest: function (tMs: number, freqHz: number, airtimeMs: number): number {
@@ -69,7 +66,7 @@ export function createDutyCycleLedger(region: Region, capacity: number): DutyCyc
       let t = all.earliest(tMs, airtimeMs, Infinity);
       if (t < 0) return -1;
       if (lastDc > 0) {
-        t = (lastWin || (lastWin = band(b))).earliest(t, airtimeMs, lastDc * DUTY_CYCLE_WINDOW_MS);
+        t = lastWin!.earliest(t, airtimeMs, lastDc * DUTY_CYCLE_WINDOW_MS);
         if (t < 0) return -1;
       }
       if (maxDCycle > 0) {

@@ -81,10 +81,9 @@ export function outcome(table: string, r: Reply): Outcome {
   // i: where the kind's '=' is
   i = i < 0 ? table.indexOf(' =') + 1 : i + w.length + 1;
   if (i < 1) return unexpected(w);
-  // the usual kind, `ok`: the shared OK (no substring, no new object on every command)
-  if (table.indexOf('ok ', i + 1) === i + 1) return OK;
   const k = table.substring(i + 1, table.indexOf(' ', i));
-  return (k === 'fault' ? fault(w) : k === 'duty-cycle-wait' ? { kind: k, ms: r.w || 0 } : { kind: k }) as Outcome;
+  // the usual kind, `ok`: the shared OK (no new object on every command)
+  return (k === 'ok' ? OK : k === 'fault' ? fault(w) : k === 'duty-cycle-wait' ? { kind: k, ms: r.w || 0 } : { kind: k }) as Outcome;
 }
 
 /** Longest line kept (a RUI3 downlink of 256 bytes is about 560 characters); longer ones are dropped. */

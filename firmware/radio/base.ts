@@ -69,8 +69,13 @@ export interface Base {
    * `cb(o, r)`: `o` the first-stage failure or `no <what> result`, else null and `r` the result.
    */
   two(tx: string, table: string, ms: number, what: string, cb: (o: Outcome | null, r: Reply) => void): void;
-  /** Ends an operation with `o`, reading the data rate first when `readDr`. */
-  fin<T>(o: T, end: (o: T) => void, readDr: boolean): void;
+  /**
+   * Ends the operation in flight with `o`: `cb(o)` once; `end(null)` ends without calling `cb`.
+   * The same function op() passes to a body (one per modem), for callbacks that end an operation.
+   */
+  end(o: unknown): void;
+  /** Ends the operation in flight with `o` (see end), reading the data rate first when `readDr`. */
+  fin(o: unknown, readDr: boolean): void;
   /** The key-writing commands for `p` after `first`, or null when a value is malformed. */
   keys(p: JoinParams, first: string[]): string[] | null;
   /** Runs a command that changes one setting: `bad` refuses it up front; on success `key` becomes `val`. */
@@ -143,7 +148,6 @@ export function createBase(hal: Hal, cfg: ModemConfig, spec: Spec, own: Own): Ba
   let twoWhat = '';
   let twoCb: ((o: Outcome | null, r: Reply) => void) | null = null;
   let finO: unknown = null;
-  let finEnd: ((o: unknown) => void) | null = null;
   // set(): what the operation in flight changes
   let setBad: Done | null = null;
   let setTx = '';
@@ -210,14 +214,12 @@ export function createBase(hal: Hal, cfg: ModemConfig, spec: Spec, own: Own): Ba
   /** fin(): the data-rate query's reply (what seq([spec.drq]) did: a failed query leaves c.dr alone). */
   function finDr(_t: boolean, r: Reply): void {
     const o = finO;
-    const e = finEnd!;
     finO = null;
-    finEnd = null;
     if (outcome(spec.words, r).kind === 'ok') {
       const n = parseDec(r.v);
       if (n !== null) c.dr = n;
     }
-    e(o);
+    end(o);
   }
 
   /** set(): the operation's body. */
@@ -283,10 +285,10 @@ export function createBase(hal: Hal, cfg: ModemConfig, spec: Spec, own: Own): Ba
       twoCb = cb;
       eng.run(tx, c.ms, spec.line, twoFirst);
     },
-    fin(o, end, readDr) {
+    end: end,
+    fin(o, readDr) {
       if (!readDr) return end(o);
       finO = o;
-      finEnd = end as (o: unknown) => void;
       eng.run(spec.drq, c.ms, spec.line, finDr);
     },
     keys(p, first) {

@@ -30,16 +30,14 @@ export function createRak3172(hal: Hal, cfg: ModemConfig): Modem {
   let txData: Uint8Array | null = null;
   let txFrom = 0;
   let txCnf = false;
-  let txEnd: ((o: TxOutcome | Done) => void) | null = null;
   let txRes: TxOutcome | null = null;
 
   /** send(): the operation's body. */
-  function sendBody(end: (o: TxOutcome | Done) => void): void {
+  function sendBody(): void {
     if (!isInt(txPort, 1, 223) || !(txData instanceof Uint8Array) || txData.length <= txFrom) {
       txData = null;
-      return end(INVALID);
+      return c.end(INVALID);
     }
-    txEnd = end;
     const want = txCnf ? 1 : 0;
     // the usual case, the mode already right, skips seq() and its arrays
     if (c.mode === want) sendGo(OK);
@@ -50,7 +48,7 @@ export function createRak3172(hal: Hal, cfg: ModemConfig): Modem {
   function sendGo(o: Done): void {
     const data = txData!;
     txData = null;
-    if (o.kind !== 'ok') return txEnd!(o);
+    if (o.kind !== 'ok') return c.end(o);
     c.mode = txCnf ? 1 : 0;
     waitFor = '';
     rx = lc = null;
@@ -61,7 +59,7 @@ export function createRak3172(hal: Hal, cfg: ModemConfig): Modem {
   function sendResult(f: Outcome | null, r: Reply): void {
     if (f) {
       if (f.kind === 'not-joined') c.joined = false;
-      return txEnd!(f as TxOutcome);
+      return c.end(f);
     }
     txRes = { kind: r.s } as TxOutcome;
     // listen a little longer for a trailing RX / LINKCHECK event
@@ -74,7 +72,7 @@ export function createRak3172(hal: Hal, cfg: ModemConfig): Modem {
     txRes = null;
     if (rx && rx.kind === 'downlink') rx.acked = txCnf && res.kind !== 'no-ack';
     if (c.link) c.settle(lc || { kind: 'no-answer' });
-    c.fin(rx || res, txEnd!, c.adr);
+    c.fin(rx || res, c.adr);
   }
 
   /** Remembers a downlink or a link-check answer from an event line. */
@@ -200,7 +198,7 @@ export function createRak3172(hal: Hal, cfg: ModemConfig): Modem {
               const j = (f || { kind: r.s }) as JoinOutcome;
               if (j.kind !== 'joined') return end(j);
               c.joined = true;
-              c.fin(j, end, true);
+              c.fin(j, true);
             });
           });
         });

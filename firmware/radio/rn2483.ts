@@ -28,22 +28,20 @@ export function createRn2483(hal: Hal, cfg: ModemConfig): Modem {
   let txData: Uint8Array | null = null;
   let txFrom = 0;
   let txCnf = false;
-  let txEnd: ((o: TxOutcome) => void) | null = null;
   let sleepMs = 0;
 
   /** send(): the operation's body. */
-  function sendBody(end: (o: TxOutcome) => void): void {
+  function sendBody(): void {
     const data = txData;
     txData = null;
-    if (!isInt(txPort, 1, 223) || !(data instanceof Uint8Array) || data.length <= txFrom) return end(INVALID);
-    txEnd = end;
+    if (!isInt(txPort, 1, 223) || !(data instanceof Uint8Array) || data.length <= txFrom) return c.end(INVALID);
     const tx = 'mac tx ' + (txCnf ? 'cnf ' : 'uncnf ') + txPort + ' ' + toHex(data, txFrom);
     c.two(tx, FIRST, txCnf ? cfg.cnfMs || 60000 : cfg.txMs || 15000, 'uplink', sendResult);
   }
 
   /** send(): the result of `mac tx`. */
   function sendResult(f: Outcome | null, r: Reply): void {
-    const end = txEnd!;
+    const end = c.end;
     let o = f as TxOutcome;
     if (f) {
       if (f.kind === 'not-joined' || f.kind === 'rejoin-needed') c.joined = false;
@@ -61,12 +59,12 @@ export function createRn2483(hal: Hal, cfg: ModemConfig): Modem {
     if (o.kind === 'fault' || o.kind === 'invalid-length') return end(o);
     // after the uplink: answer a pending link check, refresh the data rate under ADR
     // (no link check pending, the usual case: nothing to ask or answer)
-    if (!c.link) return c.fin(o, end, c.adr);
+    if (!c.link) return c.fin(o, c.adr);
     c.seq(['mac set linkchk 0', 'mac get gwnb', 'mac get mrgn'], (_x, v) => {
       const gw = parseDec(v[1] || '');
       const mg = parseDec(v[2] || '');
       c.settle(gw === null || mg === null ? fault('link check: no values') : gw ? { kind: 'link', margin: mg, gateways: gw } : { kind: 'no-answer' });
-      c.fin(o, end, c.adr);
+      c.fin(o, c.adr);
     });
   }
 
@@ -160,7 +158,7 @@ export function createRn2483(hal: Hal, cfg: ModemConfig): Modem {
               const j = outcome(' accepted=joined denied=join-failed ', r) as JoinOutcome;
               if (j.kind !== 'joined') return end(j);
               c.joined = true;
-              c.fin(j, end, true);
+              c.fin(j, true);
             });
           });
         });
